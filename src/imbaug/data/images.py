@@ -1,0 +1,455 @@
+"""Image datasets: torchvision sources, user ImageFolder trees, an embedded offline default.
+
+Every source loads as a pair of :class:`ImageSet` (full train set, test set as published) of
+uint8 N x C x H x W images resized to ``image_size`` x ``image_size``; :func:`make_imbalanced`
+then cuts the train set with an imbalance profile and a cut seed. Class order is label order.
+
+Data are never fetched behind the user's back: torchvision downloads only with
+``download=True`` and verifies its checksums; when files are missing, corrupt or cannot be
+downloaded, an :class:`ImageDataError` says which files are expected in which folder.
+torchvision is imported only when one of its sources is loaded: the import takes seconds.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from PIL import Image
+
+from imbaug.data.profiles import imbalance_counts, imbalanced_indices
+
+_IMAGESET_KEYS = ("images", "labels", "classes")
+
+
+class ImageDataError(RuntimeError):
+    """Dataset files are missing, corrupt or could not be downloaded; the message says which."""
+
+
+@dataclass
+class ImageSet:
+    """Images (uint8, N x C x H x W), labels (int64, N, values in 0..len(classes)-1), class names.
+
+    Construction validates dtypes, shapes and label range and raises ValueError on a mismatch.
+    """
+
+    images: torch.Tensor
+    labels: torch.Tensor
+    classes: list[str]
+
+    def __post_init__(self) -> None:
+        problem = _imageset_problem(self.images, self.labels, self.classes)
+        if problem:
+            raise ValueError(f"invalid ImageSet: {problem}")
+
+    def __len__(self) -> int:
+        return len(self.labels)
+
+    def class_counts(self) -> list[int]:
+        """Number of images of each class, in class order."""
+        return torch.bincount(self.labels, minlength=len(self.classes)).tolist()
+
+    def subset(self, rows: Sequence[int] | np.ndarray | torch.Tensor) -> ImageSet:
+        """The images at ``rows`` (in that order), with the same class list."""
+        rows = torch.as_tensor(np.asarray(rows), dtype=torch.long)
+        return ImageSet(self.images[rows], self.labels[rows], list(self.classes))
+
+    def save(self, path: str | Path) -> None:
+        """Write a ``.pt`` dict of plain tensors and a list of names, atomically.
+
+        The file is written next to ``path`` and moved into place with ``os.replace``, so a
+        crash never leaves a half-written file under the final name.
+        """
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        payload = {"images": _compact(self.images), "labels": _compact(self.labels),
+                   "classes": list(self.classes)}
+        handle, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        os.close(handle)
+        try:
+            torch.save(payload, tmp_name)
+            os.replace(tmp_name, path)
+        except BaseException:
+            Path(tmp_name).unlink(missing_ok=True)
+            raise
+
+    @classmethod
+    def load(cls, path: str | Path) -> ImageSet:
+        """Read a file written by :meth:`save`; ValueError naming the file if it is not one."""
+        path = Path(path)
+        if not path.is_file():
+            raise FileNotFoundError(f"ImageSet file {path} does not exist")
+        try:
+            payload = torch.load(path, weights_only=True)
+        # torch.load fails on damaged files with many exception types (RuntimeError,
+        # UnpicklingError, EOFError, KeyError, ...): all mean "not a readable ImageSet".
+        except Exception as err:
+            raise ValueError(f"{path} is not a readable ImageSet file (corrupt or truncated?): "
+                             f"{err}") from err
+        if not isinstance(payload, dict) or set(payload) != set(_IMAGESET_KEYS):
+            found = sorted(payload) if isinstance(payload, dict) else type(payload).__name__
+            raise ValueError(f"{path} is not an ImageSet file: expected keys "
+                             f"{list(_IMAGESET_KEYS)}, found {found}")
+        try:
+            return cls(payload["images"], payload["labels"], payload["classes"])
+        except ValueError as err:
+            raise ValueError(f"{path} holds an invalid ImageSet: {err}") from err
+
+
+def _imageset_problem(images: object, labels: object, classes: object) -> str | None:
+    if not isinstance(images, torch.Tensor) or images.dtype != torch.uint8 or images.ndim != 4:
+        return f"images must be a uint8 N x C x H x W tensor, got {_describe(images)}"
+    if not isinstance(labels, torch.Tensor) or labels.dtype != torch.int64 or labels.ndim != 1:
+        return f"labels must be a one-dimensional int64 tensor, got {_describe(labels)}"
+    if len(labels) != len(images):
+        return f"{len(images)} images but {len(labels)} labels"
+    if not isinstance(classes, list) or not classes or not all(isinstance(c, str) for c in classes):
+        return f"classes must be a non-empty list of names, got {classes!r}"
+    if len(labels) and (labels.min() < 0 or labels.max() >= len(classes)):
+        return (f"labels must lie in 0..{len(classes) - 1}, "
+                f"got {labels.min().item()}..{labels.max().item()}")
+    return None
+
+
+def _describe(value: object) -> str:
+    if isinstance(value, torch.Tensor):
+        return f"{value.dtype} tensor of shape {tuple(value.shape)}"
+    return type(value).__name__
+
+
+def _compact(tensor: torch.Tensor) -> torch.Tensor:
+    # torch.save writes a view's whole underlying storage; copy views so files hold only their data.
+    if tensor.is_contiguous() and tensor.untyped_storage().nbytes() == tensor.nbytes:
+        return tensor
+    return tensor.clone(memory_format=torch.contiguous_format)
+
+
+# ---------------------------------------------------------------------------------------------
+# Resizing and image files
+
+
+def resize_images(images: torch.Tensor, size: int, *, antialias: bool = True,
+                  chunk: int = 2048) -> torch.Tensor:
+    """Bilinearly resize uint8 N x C x H x W images to ``size`` x ``size`` (contiguous uint8).
+
+    Images already at that size are returned unchanged (no interpolation). ``antialias``
+    low-pass filters when shrinking, as PIL does; it has no use when enlarging. Works in chunks
+    so a full train set never exists as float at once.
+    """
+    if tuple(images.shape[-2:]) == (size, size):
+        return images.contiguous()
+    resized = torch.empty((len(images), images.shape[1], size, size), dtype=torch.uint8)
+    for start in range(0, len(images), chunk):
+        batch = images[start:start + chunk].float()
+        batch = F.interpolate(batch, size=(size, size), mode="bilinear", align_corners=False,
+                              antialias=antialias)
+        resized[start:start + chunk] = batch.round_().clamp_(0, 255).to(torch.uint8)
+    return resized
+
+
+def _pil_to_tensor(image: Image.Image, size: int) -> torch.Tensor:
+    """An opened image file as an RGB uint8 3 x size x size tensor (the torchvision transform)."""
+    with image:
+        # JPEG only (a no-op otherwise): decode at 1/2..1/8 scale, still >= 2x the target size,
+        # which makes large photos (iNaturalist, Places) several times faster to read.
+        image.draft(None, (2 * size, 2 * size))
+        pixels = np.array(image.convert("RGB"))
+    return resize_images(torch.from_numpy(pixels).permute(2, 0, 1).unsqueeze(0), size)[0]
+
+
+def _image_transform(size: int) -> Callable[[Image.Image], torch.Tensor]:
+    return functools.partial(_pil_to_tensor, size=size)
+
+
+def _read_images(dataset: Sequence, rows: Sequence[int], size: int) -> torch.Tensor:
+    """Images ``rows`` of a torchvision dataset built with ``_image_transform(size)``, one by one."""
+    images = torch.empty((len(rows), 3, size, size), dtype=torch.uint8)
+    for position, row in enumerate(rows):
+        images[position] = dataset[int(row)][0]
+    return images
+
+
+def _select_targets(targets: Sequence[int], wanted: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
+    """Rows whose target is one of ``wanted``, and their new labels (position in ``wanted``)."""
+    label_of = {target: label for label, target in enumerate(wanted)}
+    rows = np.array([row for row, target in enumerate(targets) if target in label_of], dtype=np.int64)
+    labels = np.array([label_of[targets[row]] for row in rows], dtype=np.int64)
+    return rows, labels
+
+
+def _stratified_rows(labels: np.ndarray, test_fraction: float) -> tuple[np.ndarray, np.ndarray]:
+    """Deterministic (seed 0) stratified train/test row split, each part in ascending row order."""
+    from sklearn.model_selection import train_test_split
+
+    train_rows, test_rows = train_test_split(np.arange(len(labels)), test_size=test_fraction,
+                                             stratify=labels, random_state=0)
+    return np.sort(train_rows), np.sort(test_rows)
+
+
+# ---------------------------------------------------------------------------------------------
+# Errors from torchvision
+
+
+@contextmanager
+def _dataset_errors(name: str, root: Path, download: bool | None) -> Iterator[None]:
+    """Turn torchvision's missing/corrupt/download errors into an ImageDataError that helps.
+
+    ``download`` is None for sources that are never downloaded (ImageFolder trees).
+    """
+    try:
+        yield
+    except (RuntimeError, OSError) as err:  # URLError and FileNotFoundError are OSErrors
+        raise ImageDataError(_missing_data_message(name, root, download, err)) from err
+
+
+def _missing_data_message(name: str, root: Path, download: bool | None, err: BaseException) -> str:
+    message = (f"cannot load image dataset {name!r} from {root.resolve()}: {err}\n"
+               f"Expected there: {_SOURCES[name].expected_files}.")
+    if download is not None:
+        message += (f"\ndownload is {str(download).lower()}: download=true fetches the files from "
+                    "the internet and needs network access; on an offline machine copy the files "
+                    "into that folder and use download=false.")
+    return message
+
+
+# ---------------------------------------------------------------------------------------------
+# Sources
+
+
+def _array_set(images: np.ndarray, labels: Sequence[int], classes: Sequence[str],
+               image_size: int) -> ImageSet:
+    """An ImageSet from an in-memory N x C x H x W uint8 array (CIFAR, SVHN)."""
+    resized = resize_images(torch.from_numpy(images), image_size)
+    return ImageSet(resized, torch.as_tensor(np.asarray(labels), dtype=torch.int64), list(classes))
+
+
+def _load_digits(root: Path, image_size: int, download: bool) -> tuple[ImageSet, ImageSet]:
+    """scikit-learn's bundled 8x8 digits: stratified 2/3 train, 1/3 test (seed 0)."""
+    from sklearn.datasets import load_digits
+
+    digits = load_digits()
+    pixels = np.rint(digits.images * (255 / 16)).astype(np.uint8)[:, None]  # values 0..16
+    images = resize_images(torch.from_numpy(pixels), image_size, antialias=False)
+    labels = torch.from_numpy(digits.target.astype(np.int64))
+    full = ImageSet(images, labels, [str(d) for d in range(10)])
+    train_rows, test_rows = _stratified_rows(digits.target, test_fraction=1 / 3)
+    return full.subset(train_rows), full.subset(test_rows)
+
+
+def _load_cifar(name: str, class_name: str, root: Path, image_size: int,
+                download: bool) -> tuple[ImageSet, ImageSet]:
+    from torchvision import datasets
+
+    def split(train: bool) -> ImageSet:
+        with _dataset_errors(name, root, download):
+            dataset = getattr(datasets, class_name)(str(root), train=train, download=download)
+        # torchvision keeps CIFAR as N x H x W x C
+        return _array_set(dataset.data.transpose(0, 3, 1, 2), dataset.targets, dataset.classes,
+                          image_size)
+
+    return split(True), split(False)
+
+
+def _load_svhn(root: Path, image_size: int, download: bool) -> tuple[ImageSet, ImageSet]:
+    from torchvision import datasets
+
+    def split(part: str) -> ImageSet:
+        with _dataset_errors("svhn", root, download):
+            dataset = datasets.SVHN(str(root), split=part, download=download)
+        # torchvision already maps SVHN's label 10 to digit 0 and stores N x C x H x W
+        return _array_set(dataset.data, dataset.labels, [str(d) for d in range(10)], image_size)
+
+    return split("train"), split("test")
+
+
+CELEBA_HAIR_ATTRIBUTES = ("Black_Hair", "Brown_Hair", "Blond_Hair", "Gray_Hair", "Bald")
+CELEBA_HAIR_CLASSES = ("black", "brown", "blond", "gray", "bald")
+
+
+def _load_celeba_hair(root: Path, image_size: int, download: bool) -> tuple[ImageSet, ImageSet]:
+    from torchvision import datasets
+
+    def split(part: str) -> ImageSet:
+        with _dataset_errors("celeba_hair", root, download):
+            dataset = datasets.CelebA(str(root), split=part, target_type="attr", download=download,
+                                      transform=_image_transform(image_size))
+        hair = dataset.attr[:, [dataset.attr_names.index(a) for a in CELEBA_HAIR_ATTRIBUTES]]
+        single = hair.sum(dim=1) == 1  # exactly one hair attribute set
+        rows = torch.nonzero(single).flatten().tolist()
+        return ImageSet(_read_images(dataset, rows, image_size), hair[single].argmax(dim=1),
+                        list(CELEBA_HAIR_CLASSES))
+
+    return split("train"), split("test")
+
+
+PLACES365_CLASSES = ("airfield", "amusement_park", "aquarium", "baseball_field", "barn")
+
+
+def _load_places365_5(root: Path, image_size: int, download: bool) -> tuple[ImageSet, ImageSet]:
+    """Places365-Standard 256x256 images of five classes; the labelled val split is the test set."""
+    from torchvision import datasets
+
+    def split(part: str) -> ImageSet:
+        with _dataset_errors("places365_5", root, download):
+            dataset = datasets.Places365(str(root), split=part, small=True, download=download,
+                                         loader=Image.open, transform=_image_transform(image_size))
+            # torchvision checks only the file lists; the images are read later
+            if not Path(dataset.images_dir).is_dir():
+                raise FileNotFoundError(f"image folder {dataset.images_dir} not found")
+        # category names look like "/a/airfield" or "/b/bakery/shop"
+        index_of = {category.strip("/").split("/", 1)[1]: index
+                    for category, index in dataset.class_to_idx.items()}
+        rows, labels = _select_targets(dataset.targets, [index_of[c] for c in PLACES365_CLASSES])
+        return ImageSet(_read_images(dataset, rows, image_size), torch.from_numpy(labels),
+                        list(PLACES365_CLASSES))
+
+    return split("train-standard"), split("val")
+
+
+INAT_SUPERCATEGORIES = ("Plantae", "Insecta", "Aves", "Reptilia", "Mammalia")
+INAT_CLASSES = ("plant", "insect", "bird", "reptile", "mammal")
+INAT_TEST_FRACTION = 0.2
+
+
+def _load_inat2017_5(root: Path, image_size: int, download: bool) -> tuple[ImageSet, ImageSet]:
+    """iNaturalist 2017 super-categories; torchvision's 2017 version merges train and val, so a
+    stratified 20% (seed 0) of the five super-categories' images is held out as the test set."""
+    from torchvision import datasets
+
+    with _dataset_errors("inat2017_5", root, download):
+        dataset = datasets.INaturalist(str(root), version="2017", target_type="super",
+                                       download=download, transform=_image_transform(image_size))
+        missing = [s for s in INAT_SUPERCATEGORIES if s not in dataset.categories_index["super"]]
+        if missing:
+            raise FileNotFoundError(f"super-category folders {missing} not found in {dataset.root}")
+    # torchvision lists image files in os.listdir order, which depends on the file system;
+    # sorting makes the held-out test set the same on every machine.
+    dataset.index.sort()
+    supers = [dataset.categories_map[category]["super"] for category, _ in dataset.index]
+    wanted = [dataset.categories_index["super"][s] for s in INAT_SUPERCATEGORIES]
+    rows, labels = _select_targets(supers, wanted)
+    train_rows, test_rows = _stratified_rows(labels, INAT_TEST_FRACTION)
+
+    def part(selected: np.ndarray) -> ImageSet:
+        return ImageSet(_read_images(dataset, rows[selected], image_size),
+                        torch.from_numpy(labels[selected]), list(INAT_CLASSES))
+
+    return part(train_rows), part(test_rows)
+
+
+def _load_image_folder(folder: Path, image_size: int, download: bool) -> tuple[ImageSet, ImageSet]:
+    """A user tree ``folder/train/<class>/*`` and ``folder/test/<class>/*`` (download unused)."""
+    from torchvision import datasets
+
+    with _dataset_errors("imagefolder", folder, None):
+        train, test = (datasets.ImageFolder(str(folder / part), loader=Image.open,
+                                            transform=_image_transform(image_size))
+                       for part in ("train", "test"))
+    if train.classes != test.classes:
+        raise ValueError(f"class folders differ between {folder / 'train'} and {folder / 'test'}: "
+                         f"only in train {sorted(set(train.classes) - set(test.classes))}, "
+                         f"only in test {sorted(set(test.classes) - set(train.classes))}")
+    return tuple(ImageSet(_read_images(dataset, range(len(dataset)), image_size),
+                          torch.as_tensor(dataset.targets, dtype=torch.int64), list(dataset.classes))
+                 for dataset in (train, test))
+
+
+@dataclass(frozen=True)
+class _Source:
+    description: str
+    expected_files: str  # what must be in the root folder, for error messages
+    load: Callable[[Path, int, bool], tuple[ImageSet, ImageSet]]
+
+
+_SOURCES: dict[str, _Source] = {
+    "digits": _Source(
+        "scikit-learn's bundled 8x8 handwritten digits, 10 classes (embedded, offline)",
+        "nothing (bundled with scikit-learn)", _load_digits),
+    "cifar10": _Source(
+        "CIFAR-10, 10 classes, 32x32 (torchvision)",
+        "the extracted cifar-10-batches-py/ folder (data_batch_1..5, test_batch, batches.meta), "
+        "or cifar-10-python.tar.gz, which download=true extracts",
+        functools.partial(_load_cifar, "cifar10", "CIFAR10")),
+    "cifar100": _Source(
+        "CIFAR-100, 100 fine classes, 32x32 (torchvision)",
+        "the extracted cifar-100-python/ folder (train, test, meta), "
+        "or cifar-100-python.tar.gz, which download=true extracts",
+        functools.partial(_load_cifar, "cifar100", "CIFAR100")),
+    "svhn": _Source(
+        "SVHN cropped digits, 10 classes, 32x32 (torchvision; 'extra' not used)",
+        "train_32x32.mat and test_32x32.mat", _load_svhn),
+    "celeba_hair": _Source(
+        "CelebA aligned faces with exactly one of black/brown/blond/gray hair or bald, 5 classes "
+        "(torchvision)",
+        "celeba/img_align_celeba/ (the extracted img_align_celeba.zip) and celeba/list_attr_celeba.txt, "
+        "identity_CelebA.txt, list_bbox_celeba.txt, list_landmarks_align_celeba.txt, "
+        "list_eval_partition.txt (download=true uses Google Drive and needs the gdown package)",
+        _load_celeba_hair),
+    "places365_5": _Source(
+        "Places365-Standard small (256x256) images of airfield, amusement_park, aquarium, "
+        "baseball_field, barn; test = the val split (torchvision)",
+        "categories_places365.txt, places365_train_standard.txt, places365_val.txt "
+        "(from filelist_places365-standard.tar) and the image folders data_256_standard/ "
+        "(from train_256_places365standard.tar) and val_256/ (from val_256.tar)",
+        _load_places365_5),
+    "inat2017_5": _Source(
+        "iNaturalist 2017 super-categories Plantae, Insecta, Aves, Reptilia, Mammalia; "
+        "test = stratified 20% hold-out, seed 0 (torchvision)",
+        "2017/<SuperCategory>/<species>/*.jpg, i.e. the train_val_images/ folder of "
+        "train_val_images.tar.gz renamed to 2017 (download=true saves the archive as 2017.tgz "
+        "and does this)",
+        _load_inat2017_5),
+    "imagefolder": _Source(
+        "your own images: <path>/train/<class>/* and <path>/test/<class>/* (needs path)",
+        "train/<class>/<image files> and test/<class>/<image files>, the same class folders in both",
+        _load_image_folder),
+}
+
+IMAGE_DATASETS: dict[str, str] = {name: source.description for name, source in _SOURCES.items()}
+
+
+def load_image_source(name: str, root: str | Path, *, image_size: int = 32, download: bool = True,
+                      path: str | Path | None = None) -> tuple[ImageSet, ImageSet]:
+    """The full train set and the test set of an image source, resized to image_size x image_size.
+
+    ``name`` is a key of :data:`IMAGE_DATASETS`; ``root`` is the folder holding (or receiving)
+    torchvision's files. Giving ``path`` (or name ``"imagefolder"``, which then needs ``path``)
+    loads a user ImageFolder tree from ``path`` instead. Unknown names raise ValueError;
+    missing or undownloadable files raise :class:`ImageDataError`.
+    """
+    if isinstance(image_size, bool) or int(image_size) != image_size or image_size < 1:
+        raise ValueError(f"image_size must be a positive integer, got {image_size!r}")
+    kind = "imagefolder" if path is not None else name
+    if kind not in _SOURCES:
+        raise ValueError(f"unknown image dataset {name!r}; valid names: {', '.join(_SOURCES)} "
+                         "(or give path= for your own ImageFolder tree)")
+    if path is None and kind == "imagefolder":
+        raise ValueError("the 'imagefolder' source needs path=<folder holding train/ and test/>")
+    folder = Path(path if path is not None else root).expanduser()
+    return _SOURCES[kind].load(folder, int(image_size), download)
+
+
+def make_imbalanced(train: ImageSet, profile: str, ratio: float, cut_seed: int,
+                    n_majority: int | None = None, n_max: int | None = None) -> ImageSet:
+    """Cut ``train`` to an imbalance profile (see :func:`imbalance_counts`), keeping class order.
+
+    ``n_max`` defaults to the smallest class count so every class can be cut (5000 for
+    CIFAR-10); profile ``"none"`` gives ``n_max`` images of every class (the "Balanced"
+    reference). ``cut_seed`` chooses which images each class keeps.
+    """
+    available = train.class_counts()
+    if n_max is None:
+        if min(available) == 0:
+            empty = [train.classes[c] for c, count in enumerate(available) if count == 0]
+            raise ValueError(f"cannot cut a train set with empty classes {empty}")
+        n_max = min(available)
+    counts = imbalance_counts(n_max, len(train.classes), profile, ratio, n_majority)
+    return train.subset(imbalanced_indices(train.labels.numpy(), counts, cut_seed))
