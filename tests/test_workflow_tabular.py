@@ -1,0 +1,104 @@
+"""The tabular study through Snakemake: dry runs, config errors, a small real run."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from workflow_helpers import REPO, snakemake, write_study
+
+SMALL_TABULAR = {
+    "datasets": ["breast_cancer"], "n_splits": 2, "methods": ["Base", "CS", "ROS", "SMOTE", "REMIX"],
+    "latent_methods": ["EOS", "DSM"], "classifiers": ["LG", "NN"], "nn": {"epochs": 5},
+}
+NO_IMAGES = {"image": {"datasets": []}}
+
+
+def _study(tmp_path, tabular=None, extra=None):
+    return write_study(tmp_path, {"tabular": tabular or {}, **NO_IMAGES, **(extra or {})})
+
+
+def test_default_study_dry_run_plans_every_tabular_job():
+    result = snakemake(REPO, "-n")
+    assert result.returncode == 0, result.stderr
+    assert "tabular_split        10" in result.stdout
+
+
+def test_lint_is_clean():
+    result = snakemake(REPO, "--lint")
+    assert result.returncode == 0 and "good condition" in result.stdout + result.stderr
+
+
+@pytest.mark.parametrize("override, message", [
+    ({"tabular": {"n_splits": "five"}}, "'five' is not of type 'integer'"),
+    ({"tabular": {"colour": "red"}}, "'colour' was unexpected"),
+    ({"tabular": {"methods": ["SMOTE", "GAN"]}}, "'GAN' is not one of"),
+])
+def test_schema_errors_name_the_key(tmp_path, override, message):
+    result = snakemake(write_study(tmp_path, override), "-n")
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_unknown_dataset_fails_before_any_job(tmp_path):
+    result = snakemake(_study(tmp_path, {"datasets": ["breast_cancer", "ozone_levle"]}), "-n")
+    assert result.returncode != 0
+    assert "unknown dataset 'ozone_levle'" in result.stderr
+
+
+def test_slurm_profile_dry_run():
+    pytest.importorskip("snakemake_executor_plugin_slurm")
+    result = snakemake(REPO, "-n", "--profile", str(REPO / "profiles" / "slurm"))
+    assert result.returncode == 0, result.stderr
+
+
+@pytest.fixture(scope="module")
+def small_run(tmp_path_factory):
+    folder = _study(tmp_path_factory.mktemp("tabular"), SMALL_TABULAR)
+    result = snakemake(folder, "--cores", "2")
+    assert result.returncode == 0, result.stderr[-3000:]
+    return folder
+
+
+def test_small_run_writes_the_tables_and_figure(small_run):
+    table = pd.read_csv(small_run / "results/tables/tabular_accuracy.csv")
+    assert list(table.columns) == ["dataset", "method", "classifier", "bac_mean", "bac_std",
+                                   "gm_mean", "gm_std", "fm_mean", "fm_std", "n_splits"]
+    # 5 input methods x 2 classifiers + 2 latent methods on the NN
+    assert len(table) == 12 and (table.n_splits == 2).all()
+    assert set(table[table.method.isin(["EOS", "DSM"])].classifier) == {"NN"}
+    assert table.bac_mean.between(0.5, 1).all()
+    assert "## breast_cancer" in (small_run / "results/tables/tabular_accuracy.md").read_text()
+    assert (small_run / "results/figures/tabular_accuracy.png").stat().st_size > 10_000
+
+
+def test_provenance_marks_originals_and_synthetic_rows(small_run):
+    provenance = pd.read_parquet(small_run / "results/tabular/breast_cancer/split0/provenance.parquet")
+    data = pd.read_parquet(small_run / "results/tabular/breast_cancer/data.parquet")
+    n_train = len(provenance[(provenance.method == "Base")])
+    assert n_train == round(0.7 * len(data))
+    smote = provenance[provenance.method == "SMOTE"]
+    assert (smote.source_index.iloc[:n_train] == np.arange(n_train)).all()
+    assert smote.synthetic.iloc[n_train:].all() and (smote.source_index.iloc[n_train:] == -1).all()
+    majority = int((smote.label.iloc[:n_train] == 0).sum())
+    assert np.bincount(smote.label).tolist() == [majority, majority]
+    ros = provenance[provenance.method == "ROS"]
+    assert (ros.source_index.iloc[n_train:] >= 0).all()  # ROS rows are copies of originals
+
+
+def test_single_figure_target_rebuilds_only_that_figure(small_run):
+    figure = small_run / "results/figures/tabular_accuracy.png"
+    figure.unlink()
+    result = snakemake(small_run, "--cores", "1", "results/figures/tabular_accuracy.png")
+    assert result.returncode == 0, result.stderr
+    assert figure.exists()
+    assert "tabular_figure        1" in result.stdout + result.stderr
+    assert "tabular_split" not in result.stdout + result.stderr
+
+
+def test_class_too_small_for_k_fails_before_training(tmp_path):
+    folder = _study(tmp_path, {**SMALL_TABULAR, "k_neighbors": 30})
+    result = snakemake(folder, "--cores", "1")
+    assert result.returncode != 0
+    log = (folder / "results/logs/tabular/breast_cancer/data.log").read_text()
+    assert "class 1 has 24 training rows" in log and "needs at least 31" in log
+    assert not (folder / "results/tabular/breast_cancer/split0").exists()
