@@ -17,15 +17,15 @@ def _study(tmp_path, tabular=None, extra=None):
     return write_study(tmp_path, {"tabular": tabular or {}, **NO_IMAGES, **(extra or {})})
 
 
-def test_default_study_dry_run_plans_every_tabular_job():
-    result = snakemake(REPO, "-n")
-    assert result.returncode == 0, result.stderr
+def test_default_study_dry_run_plans_every_tabular_job(tmp_path):
+    result = snakemake(write_study(tmp_path, {}), "-n")
+    assert result.returncode == 0, result.stdout
     assert "tabular_split        10" in result.stdout
 
 
 def test_lint_is_clean():
     result = snakemake(REPO, "--lint")
-    assert result.returncode == 0 and "good condition" in result.stdout + result.stderr
+    assert result.returncode == 0 and "good condition" in result.stdout
 
 
 @pytest.mark.parametrize("override, message", [
@@ -36,26 +36,26 @@ def test_lint_is_clean():
 def test_schema_errors_name_the_key(tmp_path, override, message):
     result = snakemake(write_study(tmp_path, override), "-n")
     assert result.returncode != 0
-    assert message in result.stderr
+    assert message in result.stdout
 
 
 def test_unknown_dataset_fails_before_any_job(tmp_path):
     result = snakemake(_study(tmp_path, {"datasets": ["breast_cancer", "ozone_levle"]}), "-n")
     assert result.returncode != 0
-    assert "unknown dataset 'ozone_levle'" in result.stderr
+    assert "unknown dataset 'ozone_levle'" in result.stdout
 
 
-def test_slurm_profile_dry_run():
+def test_slurm_profile_dry_run(tmp_path):
     pytest.importorskip("snakemake_executor_plugin_slurm")
-    result = snakemake(REPO, "-n", "--profile", str(REPO / "profiles" / "slurm"))
-    assert result.returncode == 0, result.stderr
+    result = snakemake(write_study(tmp_path, {}), "-n", "--profile", str(REPO / "profiles" / "slurm"))
+    assert result.returncode == 0, result.stdout
 
 
 @pytest.fixture(scope="module")
 def small_run(tmp_path_factory):
     folder = _study(tmp_path_factory.mktemp("tabular"), SMALL_TABULAR)
     result = snakemake(folder, "--cores", "2")
-    assert result.returncode == 0, result.stderr[-3000:]
+    assert result.returncode == 0, result.stdout[-3000:]
     return folder
 
 
@@ -89,10 +89,10 @@ def test_single_figure_target_rebuilds_only_that_figure(small_run):
     figure = small_run / "results/figures/tabular_accuracy.png"
     figure.unlink()
     result = snakemake(small_run, "--cores", "1", "results/figures/tabular_accuracy.png")
-    assert result.returncode == 0, result.stderr
+    assert result.returncode == 0, result.stdout
     assert figure.exists()
-    assert "tabular_figure        1" in result.stdout + result.stderr
-    assert "tabular_split" not in result.stdout + result.stderr
+    assert "tabular_figure        1" in result.stdout
+    assert "tabular_split" not in result.stdout
 
 
 def test_class_too_small_for_k_fails_before_training(tmp_path):

@@ -28,4 +28,5 @@ def write_study(folder: Path, override: dict) -> Path:
 
 def snakemake(folder: Path, *args: str, timeout: int = 600) -> subprocess.CompletedProcess:
     return subprocess.run([SNAKEMAKE, "-s", str(REPO / "Snakefile"), "--directory", str(folder),
-                           *args], capture_output=True, text=True, timeout=timeout)
+                           *args], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                          timeout=timeout)
