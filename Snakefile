@@ -13,6 +13,7 @@ validate(config, "workflow/schemas/config.schema.yaml")
 
 include: "workflow/rules/common.smk"
 include: "workflow/rules/tabular.smk"
+include: "workflow/rules/image.smk"
 
 
 rule all:

@@ -236,7 +236,7 @@ def test_retrain_head_improves_a_bad_head_and_leaves_it_untouched(soft):
         head.bias.zero_()
     original = {k: v.clone() for k, v in head.state_dict().items()}
     before = (head(features).argmax(1) == labels).float().mean()
-    targets = torch.eye(3)[labels] if soft else labels
+    targets = torch.eye(3)[labels] if soft else labels.int()  # any integer dtype is accepted
     new_head = retrain_head(head, features, targets, epochs=5, device=CPU)
     after = (new_head(features).argmax(1) == labels).float().mean()
     assert before < 0.05 and after > 0.95
@@ -250,7 +250,9 @@ def test_retrain_head_is_deterministic_and_reports_each_epoch():
     features, labels = separable_features()
     head = nn.Linear(4, 3)
     seen = []
-    first = retrain_head(head, features, labels, epochs=3, seed=1, device=CPU, epoch_callback=lambda e, h: seen.append(e))
+    first = retrain_head(
+        head, features, labels, epochs=3, seed=1, device=CPU, epoch_callback=lambda epoch, _: seen.append(epoch)
+    )
     second = retrain_head(head, features, labels, epochs=3, seed=1, device=CPU)
     assert seen == [0, 1, 2]
     assert torch.equal(first.weight, second.weight) and torch.equal(first.bias, second.bias)

@@ -30,3 +30,10 @@ def snakemake(folder: Path, *args: str, timeout: int = 600) -> subprocess.Comple
     return subprocess.run([SNAKEMAKE, "-s", str(REPO / "Snakefile"), "--directory", str(folder),
                            *args], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
                           timeout=timeout)
+
+
+def job_counts(output: str) -> dict[str, int]:
+    """The 'Job stats' table of a Snakemake run or dry run, as {rule: count}."""
+    table = output.split("Job stats:", 1)[1].split("\n\n", 1)[0]
+    rows = [line.split() for line in table.splitlines()[3:]]
+    return {row[0]: int(row[1]) for row in rows if len(row) == 2 and row[1].isdigit()}

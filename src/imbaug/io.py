@@ -82,9 +82,13 @@ def log_to(path) -> logging.Logger:
 
 @contextmanager
 def job_log(path):
-    """Log a workflow job to ``path``: its failure with traceback, or its compute seconds
-    (time after imports, which bench/ compares with the job's wall time)."""
+    """Log a workflow job to ``path``: its startup seconds (interpreter start, Snakemake's
+    preamble, imports), then its failure with traceback or its compute seconds. bench/
+    adds these up to measure per-job overhead."""
+    import psutil
+
     logger = log_to(path)
+    logger.info("startup seconds: %.3f", time.time() - psutil.Process().create_time())
     start = time.perf_counter()
     try:
         yield logger

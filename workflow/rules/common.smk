@@ -2,6 +2,10 @@
 from imbaug.data.tabular import known_dataset_names
 
 TABULAR = config["tabular"]
+IMAGE = config["image"]
+IMAGE_DATASET_NAMES = ["digits", "cifar10", "cifar100", "svhn", "celeba_hair", "places365_5", "inat2017_5"]
+IMAGE_INPUT_METHODS = ["Base", "ROS", "SMOTE", "BSMOTE", "BalSVM", "EOS", "REMIX", "Balanced"]
+IMAGE_KINDS = ["imbalanced", "balanced"] if "Balanced" in IMAGE["methods"] else ["imbalanced"]
 
 
 def check_tabular_config():
@@ -18,7 +22,21 @@ def check_tabular_config():
             raise ValueError(f"config tabular.files.{name}.path: {spec['path']} does not exist")
 
 
+def check_image_config():
+    known = IMAGE_DATASET_NAMES + list(IMAGE["folders"])
+    for name in IMAGE["datasets"]:
+        if name not in known:
+            raise ValueError(
+                f"config image.datasets: unknown dataset {name!r}; choose from {known} "
+                "or define it under image.folders"
+            )
+    for name, path in IMAGE["folders"].items():
+        if not Path(path, "train").is_dir() or not Path(path, "test").is_dir():
+            raise ValueError(f"config image.folders.{name}: {path} needs train/ and test/ folders")
+
+
 check_tabular_config()
+check_image_config()
 
 
 def tabular_file_input(wildcards):
@@ -26,11 +44,56 @@ def tabular_file_input(wildcards):
     return [spec["path"]] if spec else []
 
 
+def image_size(dataset):
+    from imbaug.data.profiles import DEFAULT_IMAGE_SIZE
+
+    return IMAGE["image_size"].get(dataset, DEFAULT_IMAGE_SIZE.get(dataset, 32))
+
+
+def image_imbalance(dataset):
+    from imbaug.data.profiles import imbalance_of
+
+    return imbalance_of(dataset, IMAGE["imbalance"])
+
+
+def image_train_params(method):
+    """Only the settings a training uses, so editing e.g. the latent methods reruns nothing here."""
+    settings = {"train": IMAGE["train"], "k_neighbors": IMAGE["k_neighbors"], "eos_k": IMAGE["eos_k"][:1]}
+    return {**settings, "remix": IMAGE["remix"]} if method == "REMIX" else settings
+
+
+def image_cut_path(wildcards):
+    kind = "balanced" if wildcards.method == "Balanced" else "imbalanced"
+    return f"results/image/{wildcards.dataset}/cut{wildcards.cut}/{kind}.pt"
+
+
+def image_runs():
+    """(arch, loss, method) of every end-to-end training, and (arch, loss) of latent runs."""
+    trained = {(a, l, "Base") for a in IMAGE["archs"] for l in IMAGE["losses"]}
+    trained |= {(a, l, m) for a in IMAGE["archs"] for l in IMAGE["input_losses"] for m in IMAGE["methods"]}
+    latent = {(a, l) for a in IMAGE["archs"] for l in IMAGE["losses"]} if IMAGE["latent_methods"] else set()
+    return sorted(trained), sorted(latent)
+
+
+def image_metrics_paths():
+    trained, latent = image_runs()
+    paths = []
+    for dataset in IMAGE["datasets"]:
+        for cut in IMAGE["cuts"]:
+            prefix = f"results/image/{dataset}/cut{cut}"
+            paths += [f"{prefix}/{a}/{l}/{m}/metrics.parquet" for a, l, m in trained]
+            paths += [f"{prefix}/{a}/{l}/latent/metrics.parquet" for a, l in latent]
+    return paths
+
+
 def final_targets():
-    if not TABULAR["datasets"]:
-        return []
-    return [
-        "results/tables/tabular_accuracy.csv",
-        "results/tables/tabular_accuracy.md",
-        "results/figures/tabular_accuracy.png",
-    ]
+    targets = []
+    if TABULAR["datasets"]:
+        targets += [
+            "results/tables/tabular_accuracy.csv",
+            "results/tables/tabular_accuracy.md",
+            "results/figures/tabular_accuracy.png",
+        ]
+    if IMAGE["datasets"]:
+        targets += ["results/tables/image_accuracy.csv", "results/tables/image_accuracy.md"]
+    return targets

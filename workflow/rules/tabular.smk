@@ -1,33 +1,26 @@
-# DA paper tabular study: data -> per split (resample, fit, score) -> tables and Fig 1.
+# DA paper tabular study: per dataset (load, check, then per split resample, fit, score)
+# -> tables and Fig 1.
 
 
 wildcard_constraints:
     dataset=r"[A-Za-z0-9_\-]+",
-    split=r"\d+",
 
 
-rule tabular_data:
+# One job per dataset loads and checks it, then runs every split: a split is seconds of
+# work, so separate jobs would spend much of their time starting Python and importing.
+rule tabular_run:
     input:
         tabular_file_input,
     output:
-        "results/tabular/{dataset}/data.parquet",
-    params:
-        tabular=TABULAR,
-        seed=config["seed"],
-    conda:
-        "../../envs/imbaug.yaml"
-    log:
-        "results/logs/tabular/{dataset}/data.log",
-    script:
-        "../scripts/tabular_data.py"
-
-
-rule tabular_split:
-    input:
-        "results/tabular/{dataset}/data.parquet",
-    output:
-        metrics="results/tabular/{dataset}/split{split}/metrics.parquet",
-        provenance="results/tabular/{dataset}/split{split}/provenance.parquet",
+        data="results/tabular/{dataset}/data.parquet",
+        metrics=expand(
+            "results/tabular/{{dataset}}/split{split}/metrics.parquet",
+            split=range(TABULAR["n_splits"]),
+        ),
+        provenance=expand(
+            "results/tabular/{{dataset}}/split{split}/provenance.parquet",
+            split=range(TABULAR["n_splits"]),
+        ),
     params:
         tabular=TABULAR,
         seed=config["seed"],
@@ -35,9 +28,9 @@ rule tabular_split:
     conda:
         "../../envs/imbaug.yaml"
     log:
-        "results/logs/tabular/{dataset}/split{split}.log",
+        "results/logs/tabular/{dataset}/run.log",
     script:
-        "../scripts/tabular_split.py"
+        "../scripts/tabular_run.py"
 
 
 rule tabular_table:

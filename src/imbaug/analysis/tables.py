@@ -48,3 +48,62 @@ def _cell(cells: pd.DataFrame, method: str, classifier: str, metric: str) -> str
         return ""
     row = cells.loc[(method, classifier)]
     return f"{row[f'{metric}_mean']:.4f} ± {row[f'{metric}_std']:.4f}"
+
+
+def image_accuracy(metrics: pd.DataFrame) -> pd.DataFrame:
+    """Every image run: dataset x arch x loss x method x space, mean over cuts."""
+    keys = ["dataset", "arch", "loss", "method", "space"]
+    return summarise(metrics, keys, "cut", std=False)
+
+
+# Layouts of the paper tables: column labels and the (loss,) method and space they show.
+PIXEL_VS_FE = [("SMOTE", "SMOTE", "DSM"), ("B-SMOTE", "BSMOTE", "BSMOTE"),
+               ("Bal-SVM", "BalSVM", "BalSVM"), ("EOS", "EOS", "EOS")]
+LOSS_BY_FE_METHOD = [("Baseline", "Base", "input"), ("SMOTE", "DSM", "latent"),
+                     ("B-SMOTE", "BSMOTE", "latent"), ("Bal-SVM", "BalSVM", "latent"),
+                     ("EOS", "EOS", "latent")]
+DA_TABLE_V = [("Balanced", "CE", "Balanced", "input"), ("Base", "CE", "Base", "input"),
+              ("ROS", "CE", "ROS", "input"), ("LDAM", "LDAM", "Base", "input"),
+              ("REMIX", "CE", "REMIX", "input"), ("DSM", "CE", "DSM", "latent"),
+              ("EOS", "CE", "EOS", "latent")]
+
+
+def image_accuracy_markdown(table: pd.DataFrame) -> str:
+    """EOS paper Tables I and II and DA paper Table V, one section per dataset and arch."""
+    cells = table.set_index(["dataset", "arch", "loss", "method", "space"])
+    sections = []
+    for (dataset, arch), block in table.groupby(["dataset", "arch"], sort=False):
+        key = (dataset, arch)
+        cuts = int(block["n_cuts"].max())
+        sections.append(f"## {dataset}, {arch} (mean over {cuts} cuts; cells BAC / GM / FM)\n\n"
+                        + _pixel_vs_fe(cells, key) + "\n\n" + _loss_by_fe_method(cells, key, block)
+                        + "\n\n" + _da_table_v(cells, key))
+    return "# Image accuracy\n\n" + "\n\n".join(sections) + "\n"
+
+
+def _pixel_vs_fe(cells, key) -> str:
+    rows = [[label, _scores(cells, key, "CE", pixel, "input"), _scores(cells, key, "CE", fe, "latent")]
+            for label, pixel, fe in PIXEL_VS_FE]
+    return ("### Over-sampling in pixel vs feature-embedding space, CE (EOS paper Table I)\n\n"
+            + markdown_table(["Method", "Pixel space", "FE space"], rows))
+
+
+def _loss_by_fe_method(cells, key, block) -> str:
+    losses = list(dict.fromkeys(block.loc[block["method"] == "Base", "loss"]))
+    rows = [[loss] + [_scores(cells, key, loss, method, space) for _, method, space in LOSS_BY_FE_METHOD]
+            for loss in losses]
+    return ("### Losses x FE over-sampling (EOS paper Table II)\n\n"
+            + markdown_table(["Loss"] + [label for label, *_ in LOSS_BY_FE_METHOD], rows))
+
+
+def _da_table_v(cells, key) -> str:
+    rows = [[label, _scores(cells, key, loss, method, space)] for label, loss, method, space in DA_TABLE_V]
+    return "### Methods (DA paper Table V)\n\n" + markdown_table(["Method", "BAC / GM / FM"], rows)
+
+
+def _scores(cells, key, loss, method, space) -> str:
+    index = (*key, loss, method, space)
+    if index not in cells.index:
+        return "–"
+    row = cells.loc[index]
+    return " / ".join(f"{row[f'{metric}_mean']:.4f}" for metric in METRIC_NAMES)

@@ -453,3 +453,15 @@ def make_imbalanced(train: ImageSet, profile: str, ratio: float, cut_seed: int,
         n_max = min(available)
     counts = imbalance_counts(n_max, len(train.classes), profile, ratio, n_majority)
     return train.subset(imbalanced_indices(train.labels.numpy(), counts, cut_seed))
+
+
+def cut_train_set(train: ImageSet, imbalance: dict, cut: int, balanced: bool = False) -> ImageSet:
+    """A cut's train set: ``imbalance`` (see ``profiles.imbalance_of``) drawn with seed ``cut``,
+    or, for the Balanced reference, every class at the smallest class's count (all of
+    CIFAR-10's 5000 per class)."""
+    if balanced:
+        return make_imbalanced(train, "none", 1.0, cut)
+    if imbalance["profile"] == "natural":
+        return train
+    return make_imbalanced(train, imbalance["profile"], imbalance.get("ratio", 1.0), cut,
+                           n_majority=imbalance.get("n_majority"))

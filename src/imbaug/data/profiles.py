@@ -88,3 +88,22 @@ def imbalanced_indices(labels: np.ndarray, counts: list[int], seed: int) -> np.n
     kept = [rng.choice(np.flatnonzero(labels == c), size=int(count), replace=False)
             for c, count in enumerate(counts)]
     return np.sort(np.concatenate(kept)).astype(np.int64)
+
+
+# Imbalance of each dataset's train set (STUDY.md section 1); config image.imbalance overrides.
+# "natural" keeps a train set as published (CelebA's hair colours, user ImageFolder trees).
+DEFAULT_IMBALANCE = {
+    "digits": {"profile": "exp", "ratio": 10},
+    "cifar10": {"profile": "exp", "ratio": 100},
+    "svhn": {"profile": "exp", "ratio": 100},
+    "cifar100": {"profile": "exp", "ratio": 10},
+    "celeba_hair": {"profile": "natural"},
+    "places365_5": {"profile": "step", "ratio": 10, "n_majority": 2},
+    "inat2017_5": {"profile": "step", "ratio": 5, "n_majority": 2},
+}
+DEFAULT_IMAGE_SIZE = {"digits": 16}  # every other dataset: 32
+
+
+def imbalance_of(dataset: str, overrides: dict) -> dict:
+    """The dataset's default imbalance updated with the config's ``image.imbalance`` entry."""
+    return {**DEFAULT_IMBALANCE.get(dataset, {"profile": "natural"}), **overrides.get(dataset, {})}

@@ -1,0 +1,138 @@
+"""One imbalanced cut of the image study: end-to-end training with an input-space method,
+and the three-phase latent framework on a trained base model (EOS paper III-C)."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import torch
+
+from imbaug.data.images import ImageSet
+from imbaug.losses import build_loss
+from imbaug.metrics import score
+from imbaug.models import build_model
+from imbaug.resampling import Resampled, resample
+from imbaug.training.image import (TrainConfig, extract_features, predict, retrain_head,
+                                   train_image_model)
+
+PIXEL_SAMPLERS = ("ROS", "SMOTE", "BSMOTE", "BalSVM", "EOS")
+
+
+@dataclass(frozen=True)
+class ImageStudy:
+    """Settings of the image study (config key ``image``)."""
+
+    train: dict = field(default_factory=dict)
+    head: dict = field(default_factory=dict)
+    latent_methods: tuple[str, ...] = ("EOS", "DSM", "BSMOTE", "BalSVM", "ROS")
+    k_neighbors: int = 5
+    eos_k: tuple[int, ...] = (10,)
+    remix: dict = field(default_factory=dict)
+    seed: int = 0
+
+    @classmethod
+    def from_config(cls, image: dict, seed: int = 0) -> ImageStudy:
+        """From config ``image``, or the part of it a rule passes; other fields keep defaults."""
+        settings = {key: image[key] for key in ("train", "head", "k_neighbors", "remix") if key in image}
+        settings |= {key: tuple(image[key]) for key in ("latent_methods", "eos_k") if key in image}
+        return cls(**settings, seed=seed)
+
+    def train_config(self, method: str, cut: int) -> TrainConfig:
+        remix = self.remix if method == "REMIX" else None
+        return TrainConfig(**self.train, remix=remix, seed=self.seed + cut)
+
+
+def resample_pixels(method: str, train: ImageSet, study: ImageStudy, cut: int) -> tuple[ImageSet, Resampled]:
+    """Input-space over-sampling on flattened pixels; synthetic images are rounded to uint8."""
+    flat = train.images.reshape(len(train), -1).numpy().astype(np.float32)
+    result = resample(method, flat, train.labels.numpy(), random_state=study.seed + cut,
+                      k_neighbors=study.k_neighbors, eos_k=study.eos_k[0])
+    pixels = np.clip(np.rint(result.X), 0, 255).astype(np.uint8).reshape(-1, *train.images.shape[1:])
+    return ImageSet(torch.from_numpy(pixels), torch.from_numpy(result.y), train.classes), result
+
+
+def train_method(arch: str, loss_name: str, method: str, train: ImageSet, test: ImageSet,
+                 study: ImageStudy, cut: int, device: torch.device):
+    """Train end-to-end with one input-space method; returns the model, its epoch log,
+    the metrics row and the provenance of its train set."""
+    start = time.perf_counter()
+    if method in PIXEL_SAMPLERS:
+        train, provenance = resample_pixels(method, train, study, cut)
+    else:  # Base, Balanced (already cut), REMIX (mixes per batch), cost-sensitive losses
+        provenance = resample("Base", np.zeros((len(train), 1)), train.labels.numpy())
+    resample_seconds = time.perf_counter() - start
+    config = study.train_config(method, cut)
+    loss = build_loss(loss_name, train.class_counts(), total_epochs=config.epochs)
+    torch.manual_seed(config.seed)  # initial weights
+    model = build_model(arch, len(train.classes), in_channels=train.images.shape[1],
+                        cosine_head=loss.uses_cosine_head)
+    eval_set = (test.images, test.labels) if config.curve else None
+    log = train_image_model(model, train.images, train.labels, loss.to(device), config, device, eval_set)
+    y_pred = predict(model, test.images, device)
+    row = _row(test, y_pred, "input", method, float(log["seconds"].sum()), resample_seconds,
+               provenance)
+    return model, log, row, provenance
+
+
+def latent_methods(base_model, train: ImageSet, test: ImageSet, study: ImageStudy, cut: int,
+                   device: torch.device):
+    """Phases 2-3 for every latent sampler (and every EOS K): extract FE, balance them,
+    retrain a copy of the head, score the reassembled model. Returns the metrics rows, the
+    features and the retrained heads' weights."""
+    train_fe = extract_features(base_model, train.images, device)
+    test_fe = extract_features(base_model, test.images, device)
+    rows, heads = [], {}
+    for method, k in _latent_runs(study):
+        start = time.perf_counter()
+        balanced = resample(method, train_fe.numpy(), train.labels.numpy(),
+                            random_state=study.seed + cut, k_neighbors=study.k_neighbors, eos_k=k)
+        resample_seconds = time.perf_counter() - start
+        start = time.perf_counter()
+        head = retrain_head(base_model.head, torch.from_numpy(balanced.X), torch.from_numpy(balanced.y),
+                            seed=study.seed + cut, device=device, **study.head)
+        with torch.no_grad():
+            y_pred = head(test_fe.to(device)).argmax(1).cpu()
+        name = method if method != "EOS" or len(study.eos_k) == 1 else f"EOS_K{k}"
+        rows.append(_row(test, y_pred, "latent", name, time.perf_counter() - start,
+                         resample_seconds, balanced))
+        heads[name] = {key: value.cpu() for key, value in head.state_dict().items()}
+    features = {"train": train_fe, "train_labels": train.labels, "test": test_fe,
+                "test_labels": test.labels}
+    return rows, features, heads
+
+
+def _latent_runs(study: ImageStudy):
+    for method in study.latent_methods:
+        for k in (study.eos_k if method == "EOS" else study.eos_k[:1]):
+            yield method, k
+
+
+def _row(test: ImageSet, y_pred: torch.Tensor, space: str, method: str, fit_seconds: float,
+         resample_seconds: float, resampled: Resampled) -> dict:
+    return {"space": space, "method": method,
+            **score(test.labels.numpy(), y_pred.numpy(), len(test.classes)),
+            "n_train": len(resampled.y), "n_synthetic": int(resampled.synthetic.sum()),
+            "fit_seconds": fit_seconds, "resample_seconds": resample_seconds}
+
+
+def model_record(model, arch: str, loss_name: str) -> dict:
+    """What model.pt holds: plain tensors and strings, loadable with weights_only=True."""
+    return {"arch": arch, "loss": loss_name, "num_classes": model.head.weight.shape[0],
+            "in_channels": int(model.input_mean.shape[1]),
+            "cosine_head": type(model.head).__name__ == "CosineHead",
+            "state_dict": {key: value.cpu() for key, value in model.state_dict().items()}}
+
+
+def model_from_record(record: dict):
+    model = build_model(record["arch"], record["num_classes"], in_channels=record["in_channels"],
+                        cosine_head=record["cosine_head"])
+    model.load_state_dict(record["state_dict"])
+    return model
+
+
+def metrics_frame(rows: list[dict], **keys) -> pd.DataFrame:
+    """Metrics rows with their identifying keys (dataset, cut, arch, loss) in front."""
+    return pd.DataFrame([{**keys, **row} for row in rows])

@@ -1,0 +1,310 @@
+"""Device-resident image training (LDAM-DRW regime), prediction, FE extraction, head retraining.
+
+The whole uint8 train set is moved to the device once; every batch is indexed, augmented and
+(optionally) REMIX-mixed there, so there is no DataLoader and no per-batch host transfer. On
+CUDA the forward pass runs under bf16 autocast with channels_last tensors; on the CPU
+everything is float32 and a fixed seed gives identical weights run to run.
+"""
+
+from __future__ import annotations
+
+import copy
+import time
+from collections.abc import Callable
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from imbaug.metrics import METRIC_NAMES, score
+from imbaug.resampling import remix_label_weight
+from imbaug.training.augment import random_crop_flip
+
+REMIX_DEFAULTS = {"alpha": 1.0, "kappa": 3.0, "tau": 0.5}
+STATS_CHUNK = 4096
+
+
+@dataclass
+class TrainConfig:
+    """End-to-end training settings; defaults are the LDAM-DRW CIFAR regime (Cao et al. 2019).
+
+    The learning rate is set once per epoch (0-based epoch e): linear warm-up
+    ``lr * (e + 1) / warmup_epochs`` for the first ``warmup_epochs`` epochs, then ``lr``
+    multiplied by ``lr_decay`` at every milestone epoch ``int(fraction * epochs)`` reached
+    (160 and 180 of 200). ``remix`` is None or a dict with any of alpha, kappa, tau
+    (per-batch REMIX; missing keys take ``REMIX_DEFAULTS``). ``curve`` logs test metrics
+    after every epoch when an eval set is given.
+    """
+
+    epochs: int = 200
+    batch_size: int = 128
+    lr: float = 0.1
+    momentum: float = 0.9
+    weight_decay: float = 2e-4
+    warmup_epochs: int = 5
+    milestones: tuple[float, ...] = (0.8, 0.9)
+    lr_decay: float = 0.01
+    augment: bool = True
+    flip: bool = True
+    pad: int = 4
+    remix: dict | None = None
+    seed: int = 0
+    curve: bool = False
+
+    def __post_init__(self) -> None:
+        if self.epochs < 1 or self.batch_size < 1 or self.warmup_epochs < 0 or self.pad < 0:
+            raise ValueError("epochs and batch_size must be >= 1, warmup_epochs and pad >= 0")
+        self.milestones = tuple(self.milestones)
+        if any(not 0 < fraction <= 1 for fraction in self.milestones):
+            raise ValueError(f"milestones are fractions of the epochs in (0, 1], got {self.milestones}")
+        if self.remix is not None:
+            unknown = set(self.remix) - set(REMIX_DEFAULTS)
+            if unknown:
+                raise ValueError(f"unknown remix settings {sorted(unknown)}; use {sorted(REMIX_DEFAULTS)}")
+            self.remix = {**REMIX_DEFAULTS, **self.remix}
+
+    def lr_at(self, epoch: int) -> float:
+        """Learning rate used throughout 0-based ``epoch``."""
+        warmup = min(1.0, (epoch + 1) / self.warmup_epochs) if self.warmup_epochs else 1.0
+        decays = sum(epoch >= int(fraction * self.epochs) for fraction in self.milestones)
+        return self.lr * warmup * self.lr_decay**decays
+
+
+def _check_images(images: torch.Tensor) -> None:
+    if images.dtype != torch.uint8 or images.dim() != 4:
+        raise ValueError(f"images must be a uint8 (N, C, H, W) tensor, got {images.dtype} {tuple(images.shape)}")
+
+
+def _to_unit_float(batch_uint8: torch.Tensor) -> torch.Tensor:
+    """uint8 -> float32 in [0, 1], channels_last on CUDA (faster convs with autocast)."""
+    memory_format = torch.channels_last if batch_uint8.is_cuda else torch.contiguous_format
+    return batch_uint8.to(dtype=torch.float32, memory_format=memory_format).div_(255)
+
+
+def _autocast(device: torch.device, enabled: bool = True):
+    """bf16 autocast on CUDA; a no-op context elsewhere (the CPU path stays float32)."""
+    return torch.autocast(device_type=device.type, dtype=torch.bfloat16, enabled=enabled and device.type == "cuda")
+
+
+def channel_mean_std(images_uint8: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """Per-channel mean and std of uint8 images scaled to [0, 1] (float64 sums, in chunks)."""
+    _check_images(images_uint8)
+    channels = images_uint8.shape[1]
+    total = torch.zeros(channels, dtype=torch.float64, device=images_uint8.device)
+    total_sq = torch.zeros_like(total)
+    for chunk in images_uint8.split(STATS_CHUNK):
+        values = chunk.to(torch.float64).div_(255).transpose(0, 1).reshape(channels, -1)
+        total += values.sum(dim=1)
+        total_sq += values.square().sum(dim=1)
+    count = images_uint8.numel() // channels
+    mean = total / count
+    std = (total_sq / count - mean.square()).clamp_min(0).sqrt()
+    return mean.float().cpu(), std.float().cpu()
+
+
+def remix_batch(
+    images: torch.Tensor,
+    labels: torch.Tensor,
+    class_counts: torch.Tensor,
+    lam: float,
+    *,
+    kappa: float,
+    tau: float,
+    generator: torch.Generator | None = None,
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """REMIX one batch: mix each sample with a random partner of the same batch.
+
+    ``x = lam * x_i + (1 - lam) * x_j`` with ``x_j`` from a permutation of the batch; the soft
+    target puts ``remix_label_weight(n[y_i], n[y_j], lam, kappa, tau)`` on ``y_i`` and the rest
+    on ``y_j``, ``n = class_counts`` (float, on the batch's device). Returns (mixed images,
+    (N, C) soft targets with C = ``len(class_counts)``).
+    """
+    partner = torch.randperm(len(labels), device=labels.device, generator=generator)
+    mixed = images.mul(lam).add_(images[partner], alpha=1.0 - lam)
+    lam_tensor = torch.full((), lam, device=labels.device)
+    weight_on_own = remix_label_weight(class_counts[labels], class_counts[labels[partner]], lam_tensor, kappa, tau)
+    weight_on_own = weight_on_own.float().unsqueeze(1)
+    num_classes = len(class_counts)
+    own_label = F.one_hot(labels, num_classes)
+    partner_label = F.one_hot(labels[partner], num_classes)
+    targets = weight_on_own * own_label + (1 - weight_on_own) * partner_label
+    return mixed, targets
+
+
+def _training_batch(
+    images: torch.Tensor,
+    labels: torch.Tensor,
+    batch_index: torch.Tensor,
+    config: TrainConfig,
+    generator: torch.Generator,
+    lam_rng: np.random.Generator,
+    class_counts: torch.Tensor,
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Index the device-resident set, crop/flip, scale to [0, 1] and (optionally) REMIX."""
+    batch = images[batch_index]
+    if config.augment:
+        batch = random_crop_flip(batch, pad=config.pad, flip=config.flip, generator=generator)
+    x, targets = _to_unit_float(batch), labels[batch_index]
+    if config.remix is not None:
+        # lam is drawn on the host: a Python float costs no device sync, and torch's Beta
+        # sampler takes no generator.
+        lam = float(lam_rng.beta(config.remix["alpha"], config.remix["alpha"]))
+        x, targets = remix_batch(
+            x, targets, class_counts, lam, kappa=config.remix["kappa"], tau=config.remix["tau"], generator=generator
+        )
+    return x, targets
+
+
+def train_image_model(
+    model: nn.Module,
+    images_uint8: torch.Tensor,
+    labels: torch.Tensor,
+    loss: Callable[[torch.Tensor, torch.Tensor, int], torch.Tensor],
+    config: TrainConfig,
+    device: torch.device,
+    eval_set: tuple[torch.Tensor, torch.Tensor] | None = None,
+) -> pd.DataFrame:
+    """Train ``model`` end-to-end in place (left on ``device``, in eval mode); return the log.
+
+    ``model`` comes from :func:`imbaug.models.build_model`; its input normalisation is first
+    set to the train set's per-channel mean/std. ``loss(logits, targets, epoch)`` gets int64
+    targets, or (N, C) soft targets when ``config.remix`` is set. The final weights are the
+    last epoch's (no model selection on test data). Log columns: epoch (0-based), loss (mean
+    train loss), lr, seconds (training time of the epoch), plus bac, gm, fm on ``eval_set``
+    when ``config.curve``.
+    """
+    _check_images(images_uint8)
+    if labels.is_floating_point() or labels.shape != images_uint8.shape[:1]:
+        raise ValueError("labels must be an integer tensor with one class index per image")
+    device = torch.device(device)
+    on_cuda = device.type == "cuda"
+    if on_cuda:
+        torch.backends.cudnn.benchmark = True
+
+    images = images_uint8.to(device)
+    labels = labels.to(device, torch.int64)
+    model.set_normalization(*channel_mean_std(images))
+    model.to(device, memory_format=torch.channels_last if on_cuda else torch.preserve_format)
+    if isinstance(loss, nn.Module):
+        loss.to(device)
+    optimizer = torch.optim.SGD(
+        model.parameters(), lr=config.lr, momentum=config.momentum, weight_decay=config.weight_decay
+    )
+    generator = torch.Generator(device=device).manual_seed(config.seed)
+    lam_rng = np.random.default_rng(config.seed)
+    num_classes = model.head.out_features
+    class_counts = torch.bincount(labels, minlength=num_classes).float()
+
+    log = []
+    for epoch in range(config.epochs):
+        lr = config.lr_at(epoch)
+        for group in optimizer.param_groups:
+            group["lr"] = lr
+        model.train()
+        started = time.perf_counter()
+        loss_sum = torch.zeros((), device=device)
+        for batch_index in torch.randperm(len(labels), device=device, generator=generator).split(config.batch_size):
+            x, targets = _training_batch(images, labels, batch_index, config, generator, lam_rng, class_counts)
+            with _autocast(device):
+                logits = model(x)
+            batch_loss = loss(logits, targets, epoch)
+            optimizer.zero_grad(set_to_none=True)
+            batch_loss.backward()
+            optimizer.step()
+            loss_sum += batch_loss.detach() * len(batch_index)
+        row = {"epoch": epoch, "loss": loss_sum.item() / len(labels), "lr": lr}
+        row["seconds"] = time.perf_counter() - started  # .item() above waited for the GPU
+        if config.curve and eval_set is not None:
+            predicted = predict(model, eval_set[0], device)
+            scores = score(eval_set[1], predicted, num_classes)
+            row.update({name: scores[name] for name in METRIC_NAMES})
+        log.append(row)
+    model.eval()
+    return pd.DataFrame(log)
+
+
+@contextmanager
+def _evaluating(model: nn.Module):
+    was_training = model.training
+    model.eval()
+    try:
+        yield
+    finally:
+        model.train(was_training)
+
+
+def _map_in_batches(
+    compute: Callable[[torch.Tensor], torch.Tensor],
+    model: nn.Module,
+    images_uint8: torch.Tensor,
+    device: torch.device,
+    batch_size: int,
+    autocast: bool,
+) -> torch.Tensor:
+    """Apply ``compute`` to [0, 1] float batches on ``device`` in eval mode; concatenate on CPU."""
+    _check_images(images_uint8)
+    device = torch.device(device)
+    model.to(device)
+    outputs = []
+    with _evaluating(model), torch.no_grad(), _autocast(device, enabled=autocast):
+        for batch in images_uint8.split(batch_size):
+            outputs.append(compute(_to_unit_float(batch.to(device))).cpu())
+    return torch.cat(outputs)
+
+
+def predict(model: nn.Module, images_uint8: torch.Tensor, device: torch.device, batch_size: int = 1024) -> torch.Tensor:
+    """Predicted labels (int64, CPU) of uint8 images; eval mode, no augmentation, bf16 on CUDA."""
+    return _map_in_batches(lambda x: model(x).argmax(dim=1), model, images_uint8, device, batch_size, autocast=True)
+
+
+def extract_features(
+    model: nn.Module, images_uint8: torch.Tensor, device: torch.device, batch_size: int = 1024
+) -> torch.Tensor:
+    """Feature embeddings (float32, CPU, (N, feature_dim)) of uint8 images; eval mode, no
+    augmentation. Runs in float32 even on CUDA, so FE-space resampling and analyses see full
+    precision."""
+    return _map_in_batches(lambda x: model.features(x).float(), model, images_uint8, device, batch_size, autocast=False)
+
+
+def retrain_head(
+    head: nn.Module,
+    features: torch.Tensor,
+    labels: torch.Tensor,
+    *,
+    epochs: int = 10,
+    lr: float = 0.1,
+    batch_size: int = 128,
+    momentum: float = 0.9,
+    weight_decay: float = 2e-4,
+    seed: int = 0,
+    device: torch.device,
+    epoch_callback: Callable[[int, nn.Module], None] | None = None,
+) -> nn.Module:
+    """Fine-tune a copy of ``head`` with cross-entropy on (balanced) features: phase 3 of the
+    EOS paper's three-phase training. ``head`` is any module mapping (N, D) to (N, C) logits
+    and is left untouched; ``labels`` are class indices (N,) or soft (N, C) float targets.
+    Plain SGD at a constant ``lr``, reshuffled every epoch with a generator seeded by
+    ``seed``. ``epoch_callback(epoch, head)``, if given, runs after every epoch (e.g. for a
+    retraining curve). Returns the fine-tuned copy on ``device`` in eval mode.
+    """
+    device = torch.device(device)
+    if len(features) != len(labels):
+        raise ValueError(f"{len(features)} feature rows but {len(labels)} labels")
+    head = copy.deepcopy(head).to(device).train()
+    features = features.to(device, torch.float32)
+    labels = labels.to(device, torch.float32 if labels.is_floating_point() else torch.int64)
+    optimizer = torch.optim.SGD(head.parameters(), lr=lr, momentum=momentum, weight_decay=weight_decay)
+    generator = torch.Generator(device=device).manual_seed(seed)
+    for epoch in range(epochs):
+        for batch_index in torch.randperm(len(labels), device=device, generator=generator).split(batch_size):
+            batch_loss = F.cross_entropy(head(features[batch_index]), labels[batch_index])
+            optimizer.zero_grad(set_to_none=True)
+            batch_loss.backward()
+            optimizer.step()
+        if epoch_callback is not None:
+            epoch_callback(epoch, head)
+    return head.eval()
