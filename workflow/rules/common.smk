@@ -56,9 +56,21 @@ def image_imbalance(dataset):
     return imbalance_of(dataset, IMAGE["imbalance"])
 
 
-def image_train_params(method):
+def image_setting(dataset, key):
+    """A setting of the image study, with the dataset's image.per_dataset override applied."""
+    override = IMAGE["per_dataset"].get(dataset, {}).get(key)
+    if isinstance(override, dict):
+        return {**IMAGE[key], **override}
+    return IMAGE[key] if override is None else override
+
+
+def image_train_params(dataset, method):
     """Only the settings a training uses, so editing e.g. the latent methods reruns nothing here."""
-    settings = {"train": IMAGE["train"], "k_neighbors": IMAGE["k_neighbors"], "eos_k": IMAGE["eos_k"][:1]}
+    settings = {
+        "train": image_setting(dataset, "train"),
+        "k_neighbors": IMAGE["k_neighbors"],
+        "eos_k": IMAGE["eos_k"][:1],
+    }
     return {**settings, "remix": IMAGE["remix"]} if method == "REMIX" else settings
 
 
@@ -67,18 +79,19 @@ def image_cut_path(wildcards):
     return f"results/image/{wildcards.dataset}/cut{wildcards.cut}/{kind}.pt"
 
 
-def image_runs():
+def image_runs(dataset):
     """(arch, loss, method) of every end-to-end training, and (arch, loss) of latent runs."""
-    trained = {(a, l, "Base") for a in IMAGE["archs"] for l in IMAGE["losses"]}
-    trained |= {(a, l, m) for a in IMAGE["archs"] for l in IMAGE["input_losses"] for m in IMAGE["methods"]}
-    latent = {(a, l) for a in IMAGE["archs"] for l in IMAGE["losses"]} if IMAGE["latent_methods"] else set()
+    archs = image_setting(dataset, "archs")
+    trained = {(a, l, "Base") for a in archs for l in IMAGE["losses"]}
+    trained |= {(a, l, m) for a in archs for l in IMAGE["input_losses"] for m in IMAGE["methods"]}
+    latent = {(a, l) for a in archs for l in IMAGE["losses"]} if IMAGE["latent_methods"] else set()
     return sorted(trained), sorted(latent)
 
 
 def image_metrics_paths():
-    trained, latent = image_runs()
     paths = []
     for dataset in IMAGE["datasets"]:
+        trained, latent = image_runs(dataset)
         for cut in IMAGE["cuts"]:
             prefix = f"results/image/{dataset}/cut{cut}"
             paths += [f"{prefix}/{a}/{l}/{m}/metrics.parquet" for a, l, m in trained]

@@ -39,7 +39,7 @@ rule image_train:
         metrics="results/image/{dataset}/cut{cut}/{arch}/{loss}/{method}/metrics.parquet",
         provenance="results/image/{dataset}/cut{cut}/{arch}/{loss}/{method}/provenance.parquet",
     params:
-        train=lambda wc: image_train_params(wc.method),
+        train=lambda wc: image_train_params(wc.dataset, wc.method),
         seed=config["seed"],
         device=config["device"],
     threads: 1
