@@ -13,8 +13,7 @@ from imbaug.data.splits import Split, make_split
 from imbaug.data.tabular import TabularData
 from imbaug.metrics import score
 from imbaug.resampling import Resampled, min_class_size, resample
-from imbaug.training.tabular import (NNSettings, balanced_class_weights, fit_mlp, fit_sklearn,
-                                     mlp_features, predict_mlp)
+from imbaug.training.tabular import NNSettings, fit_mlp, fit_sklearn, mlp_features, predict_mlp
 
 N_CLASSES = 2
 
@@ -97,7 +96,9 @@ def run_split(data: TabularData, split: int, study: TabularStudy) -> tuple[pd.Da
             metrics.append(_row(data.name, split, "input", method, classifier, part.y_test, y_pred,
                                 resampled, fit_seconds, resample_seconds))
     if study.runs_latent:
-        base_nn = base_nn or _fit_predict("NN", "Base", study.resample("Base", part.X_train, part.y_train, split), part, study, split)[1]
+        if base_nn is None:  # Base not among the input methods: phase 1 still needs it
+            unchanged = study.resample("Base", part.X_train, part.y_train, split)
+            base_nn = _fit_predict("NN", "Base", unchanged, part, study, split)[1]
         for method in study.latent_methods:
             rows, table = _latent_run(data.name, split, method, base_nn, part, study)
             metrics.append(rows)
@@ -111,10 +112,9 @@ def _fit_predict(classifier: str, method: str, resampled: Resampled, part: Split
     if classifier != "NN":
         model = fit_sklearn(classifier, resampled.X, resampled.y, cost_sensitive=cost_sensitive)
         return model.predict(part.X_test), model
-    targets = resampled.soft_labels if resampled.soft_labels is not None else resampled.y
-    weights = balanced_class_weights(resampled.y, N_CLASSES) if cost_sensitive else None
-    model = fit_mlp(resampled.X, targets, n_classes=N_CLASSES, settings=study.nn,
-                    seed=study.seed + split, class_weights=weights)
+    model = fit_mlp(resampled.X, resampled.y, n_classes=N_CLASSES, settings=study.nn,
+                    seed=study.seed + split, soft_targets=resampled.soft_labels,
+                    cost_sensitive=cost_sensitive)
     return predict_mlp(model, part.X_test), model
 
 
