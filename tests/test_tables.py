@@ -29,3 +29,35 @@ def test_markdown_lays_out_methods_by_classifier():
     assert "## d (mean ± std over 2 splits)" in text
     assert "| Method | SVM BAC | SVM FM |" in text
     assert "| ROS | 1.0000 ± 0.0000 | 1.0000 ± 0.0000 |" in text
+
+
+def _image_metrics():
+    rows = []
+    for loss in ("CE", "LDAM"):
+        rows.append({"dataset": "d", "cut": 0, "arch": "resnet8", "loss": loss, "method": "Base",
+                     "space": "input", "bac": 0.5, "gm": 0.4, "fm": 0.3})
+        for k in (10, 50):
+            for cut in (0, 1):
+                rows.append({"dataset": "d", "cut": cut, "arch": "resnet8", "loss": loss,
+                             "method": f"EOS_K{k}", "space": "latent", "bac": k / 100 + cut / 10,
+                             "gm": 0.5, "fm": 0.5})
+    return pd.DataFrame(rows)
+
+
+def test_image_accuracy_means_over_cuts():
+    from imbaug.analysis.tables import image_accuracy
+
+    table = image_accuracy(_image_metrics())
+    assert list(table.columns) == ["dataset", "arch", "loss", "method", "space", "bac_mean",
+                                   "gm_mean", "fm_mean", "n_cuts"]
+    row = table[(table.loss == "CE") & (table.method == "EOS_K50")].iloc[0]
+    assert row.bac_mean == pytest.approx(0.55) and row.n_cuts == 2
+
+
+def test_image_markdown_shows_the_k_sweep_and_its_smallest_k_as_eos():
+    from imbaug.analysis.tables import image_accuracy, image_accuracy_markdown
+
+    text = image_accuracy_markdown(image_accuracy(_image_metrics()))
+    assert "| Loss | K=10 | K=50 |" in text
+    assert "| CE | 0.1500 / 0.5000 / 0.5000 | 0.5500 / 0.5000 / 0.5000 |" in text
+    assert "| EOS | 0.1500 / 0.5000 / 0.5000 |" in text  # DA Table V uses K=10

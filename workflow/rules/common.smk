@@ -65,13 +65,15 @@ def image_setting(dataset, key):
 
 
 def image_train_params(dataset, method):
-    """Only the settings a training uses, so editing e.g. the latent methods reruns nothing here."""
-    settings = {
-        "train": image_setting(dataset, "train"),
-        "k_neighbors": IMAGE["k_neighbors"],
-        "eos_k": IMAGE["eos_k"][:1],
-    }
-    return {**settings, "remix": IMAGE["remix"]} if method == "REMIX" else settings
+    """Only the settings this training uses, so a config edit reruns just what it affects."""
+    params = {"train": image_setting(dataset, "train")}
+    if method in ("SMOTE", "BSMOTE", "BalSVM"):
+        params["k_neighbors"] = IMAGE["k_neighbors"]
+    if method == "EOS":
+        params["eos_k"] = IMAGE["eos_k"][:1]
+    if method == "REMIX":
+        params["remix"] = IMAGE["remix"]
+    return params
 
 
 def image_cut_path(wildcards):

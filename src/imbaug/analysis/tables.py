@@ -75,9 +75,10 @@ def image_accuracy_markdown(table: pd.DataFrame) -> str:
     for (dataset, arch), block in table.groupby(["dataset", "arch"], sort=False):
         key = (dataset, arch)
         cuts = int(block["n_cuts"].max())
+        parts = [_pixel_vs_fe(cells, key), _loss_by_fe_method(cells, key, block),
+                 _k_sweep(cells, key, block), _da_table_v(cells, key)]
         sections.append(f"## {dataset}, {arch} (mean over {cuts} cuts; cells BAC / GM / FM)\n\n"
-                        + _pixel_vs_fe(cells, key) + "\n\n" + _loss_by_fe_method(cells, key, block)
-                        + "\n\n" + _da_table_v(cells, key))
+                        + "\n\n".join(part for part in parts if part))
     return "# Image accuracy\n\n" + "\n\n".join(sections) + "\n"
 
 
@@ -96,14 +97,40 @@ def _loss_by_fe_method(cells, key, block) -> str:
             + markdown_table(["Loss"] + [label for label, *_ in LOSS_BY_FE_METHOD], rows))
 
 
+def _k_sweep(cells, key, block) -> str:
+    """EOS paper Table IV: latent EOS for every K of the sweep (empty without a sweep)."""
+    losses = list(dict.fromkeys(block.loc[block["method"] == "Base", "loss"]))
+    sweeps = {loss: _eos_sweep(cells, key, loss, "latent") for loss in losses}
+    ks = sorted({k for sweep in sweeps.values() for k, _ in sweep})
+    if not ks:
+        return ""
+    rows = [[loss] + [_scores(cells, key, loss, f"EOS_K{k}", "latent") for k in ks] for loss in losses]
+    return ("### EOS in FE space by K (EOS paper Table IV)\n\n"
+            + markdown_table(["Loss"] + [f"K={k}" for k in ks], rows))
+
+
 def _da_table_v(cells, key) -> str:
     rows = [[label, _scores(cells, key, loss, method, space)] for label, loss, method, space in DA_TABLE_V]
     return "### Methods (DA paper Table V)\n\n" + markdown_table(["Method", "BAC / GM / FM"], rows)
 
 
 def _scores(cells, key, loss, method, space) -> str:
-    index = (*key, loss, method, space)
+    index = (*key, loss, _swept_name(cells, key, loss, method, space), space)
     if index not in cells.index:
         return "–"
     row = cells.loc[index]
     return " / ".join(f"{row[f'{metric}_mean']:.4f}" for metric in METRIC_NAMES)
+
+
+def _eos_sweep(cells, key, loss, space) -> list[tuple[int, str]]:
+    """(K, method name) of a K sweep's EOS_K<k> rows, smallest K first."""
+    names = cells.loc[(*key, loss)].xs(space, level="space").index if (*key, loss) in cells.index else []
+    return sorted((int(name[len("EOS_K"):]), name) for name in names if name.startswith("EOS_K"))
+
+
+def _swept_name(cells, key, loss, method, space) -> str:
+    """With several EOS K the rows are EOS_K<k>: the paper tables show the smallest K."""
+    if method != "EOS" or (*key, loss, method, space) in cells.index:
+        return method
+    sweep = _eos_sweep(cells, key, loss, space)
+    return sweep[0][1] if sweep else method
