@@ -1,6 +1,6 @@
 """Time the default study (config.yaml) from scratch and measure per-job overhead.
 
-    python bench/default_study.py [--cores 2] [--keep DIR]
+    python bench/default_study.py [--cores 2] [--keep DIR] [--only tabular|image]
 
 Every job logs its startup seconds (interpreter, Snakemake preamble, imports) and its
 compute seconds. Overhead = the core-seconds spent starting jobs plus Snakemake's own time
@@ -19,12 +19,17 @@ import time
 from datetime import datetime
 from pathlib import Path
 
+import yaml
+
 REPO = Path(__file__).resolve().parents[1]
 LINE = re.compile(r"^(\S+ \S+) INFO imbaug: (startup|compute) seconds: ([\d.]+)")
 
 
-def run_study(folder: Path, cores: int) -> float:
-    shutil.copy(REPO / "config.yaml", folder / "config.yaml")
+def run_study(folder: Path, cores: int, only: str | None) -> float:
+    config = yaml.safe_load((REPO / "config.yaml").read_text())
+    if only:  # drop the other study's datasets
+        config["image" if only == "tabular" else "tabular"]["datasets"] = []
+    (folder / "config.yaml").write_text(yaml.safe_dump(config))
     snakemake = Path(sys.executable).with_name("snakemake")
     start = time.time()
     subprocess.run([str(snakemake), "-s", str(REPO / "Snakefile"), "--directory", str(folder),
@@ -64,10 +69,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cores", type=int, default=2)
     parser.add_argument("--keep", type=Path, help="run in this folder and keep its results")
+    parser.add_argument("--only", choices=["tabular", "image"], help="run one of the two studies")
     args = parser.parse_args()
     folder = args.keep or Path(tempfile.mkdtemp(prefix="imbaug-bench-"))
     folder.mkdir(parents=True, exist_ok=True)
-    started = run_study(folder, args.cores)
+    started = run_study(folder, args.cores, args.only)
     wall = time.time() - started
     report(job_timings(folder), started, wall, args.cores)
     if not args.keep:

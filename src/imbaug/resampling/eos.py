@@ -159,9 +159,9 @@ class EOS(DenseOverSampler):
     def _draw_fallback_pairs(self, X, y, c, class_rows, n_new, rng):
         """Pair uniformly drawn rows of class ``c`` with their single nearest enemy."""
         logger.warning(
-            "EOS: no row of class %r has an enemy among its k_neighbors=%d neighbours; "
+            "EOS: no row of class %s has an enemy among its k_neighbors=%d neighbours; "
             "falling back to every row of the class with its nearest enemy.",
-            c,
+            c.item() if hasattr(c, "item") else c,
             self.k_neighbors,
         )
         self.fallback_classes_.append(c)
