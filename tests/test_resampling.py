@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import logging
 import re
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -24,7 +23,6 @@ from imbaug.resampling import (
     resample,
 )
 
-IMBLEARN_DATA = Path("/work/shared/data/imblearn")
 EXACTLY_BALANCED = ["ROS", "SMOTE", "BSMOTE", "REMIX", "EOS", "DSM"]
 INTERPOLATING = ["SMOTE", "ADASYN", "BSMOTE", "BalSVM", "REMIX", "EOS", "DSM"]
 
@@ -151,11 +149,11 @@ def test_resample_keeps_float32(data):
     assert out.X.dtype == np.float32
 
 
-def test_resample_on_ozone_level():
+def test_resample_on_ozone_level(imblearn_cache):
     from imblearn.datasets import fetch_datasets
 
     bunch = fetch_datasets(
-        data_home=str(IMBLEARN_DATA), filter_data=("ozone_level",), download_if_missing=False
+        data_home=str(imblearn_cache), filter_data=("ozone_level",), download_if_missing=False
     )["ozone_level"]
     X, y = bunch.data, bunch.target
     assert np.unique(y, return_counts=True)[1].tolist() == [2463, 73]
