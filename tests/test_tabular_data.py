@@ -100,3 +100,24 @@ def test_scaler_is_fitted_on_the_train_part_only():
     np.testing.assert_allclose(part.X_train.mean(0), 0, atol=1e-9)
     np.testing.assert_allclose(part.X_train.std(0), 1, atol=1e-9)
     assert np.abs(part.X_test.mean(0)).max() > 1e-3
+
+
+def test_download_without_network_names_dataset_and_file(tmp_path, monkeypatch):
+    from urllib.error import URLError
+
+    import imblearn.datasets._zenodo as zenodo
+
+    def offline(url):
+        raise URLError("no network")
+
+    monkeypatch.setattr(zenodo, "urlopen", offline)
+    with pytest.raises(TabularDataError, match=r"'us_crime'.*no network.*x10data\.npz"):
+        load_tabular("us_crime", data_home=str(tmp_path), download=True)
+
+
+def test_corrupt_user_file_is_named(tmp_path):
+    path = tmp_path / "broken.parquet"
+    path.write_bytes(b"not a parquet file")
+    files = {"broken": {"path": str(path), "target": "label", "minority": 1}}
+    with pytest.raises(TabularDataError, match=r"dataset 'broken': cannot read .*broken\.parquet"):
+        load_tabular("broken", files=files)
