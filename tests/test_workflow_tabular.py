@@ -103,3 +103,25 @@ def test_class_too_small_for_k_fails_before_training(tmp_path):
     log = (folder / "results/logs/tabular/breast_cancer/run.log").read_text()
     assert "class 1 has 24 training rows" in log and "needs at least 31" in log
     assert not (folder / "results/tabular/breast_cancer/split0").exists()
+
+
+def test_user_csv_runs_through_config_alone(tmp_path):
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame(rng.normal(size=(120, 3)), columns=["a", "b", "c"])
+    frame["label"] = np.where(np.arange(120) < 12, "rare", "common")
+    frame.loc[frame.label == "rare", "a"] += 3
+    frame.to_csv(tmp_path / "mine.csv", index=False)
+    tabular = {"datasets": ["mine"], "n_splits": 2, "methods": ["Base", "ROS"], "latent_methods": [],
+               "classifiers": ["LG"],
+               "files": {"mine": {"path": str(tmp_path / "mine.csv"), "target": "label", "minority": "rare"}}}
+    result = snakemake(_study(tmp_path, tabular), "--cores", "2")
+    assert result.returncode == 0, result.stdout[-3000:]
+    table = pd.read_csv(tmp_path / "results/tables/tabular_accuracy.csv")
+    assert table.dataset.unique().tolist() == ["mine"] and table.method.tolist() == ["Base", "ROS"]
+    assert table.bac_mean.min() > 0.7
+
+
+def test_missing_user_file_fails_before_any_job(tmp_path):
+    files = {"mine": {"path": str(tmp_path / "absent.csv"), "target": "y", "minority": 1}}
+    result = snakemake(_study(tmp_path, {"datasets": ["mine"], "files": files}), "-n")
+    assert result.returncode != 0 and "tabular.files.mine.path" in result.stdout
