@@ -62,7 +62,7 @@ def train_method(arch: str, loss_name: str, method: str, train: ImageSet, test: 
     if method in PIXEL_SAMPLERS:
         train, provenance = resample_pixels(method, train, study, cut)
     else:  # Base, Balanced (already cut), REMIX (mixes per batch), cost-sensitive losses
-        provenance = resample("Base", np.zeros((len(train), 1)), train.labels.numpy())
+        provenance = Resampled.unchanged(train.images, train.labels.numpy())
     resample_seconds = time.perf_counter() - start
     config = study.train_config(method, cut)
     loss = build_loss(loss_name, train.class_counts(), total_epochs=config.epochs)

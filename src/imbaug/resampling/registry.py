@@ -57,6 +57,12 @@ class Resampled:
         if len(lengths) != 1:
             raise ValueError(f"Resampled fields have different numbers of rows: {sorted(lengths)}")
 
+    @classmethod
+    def unchanged(cls, X, y) -> Resampled:
+        """The data as it is: every row original, nothing synthetic."""
+        n = len(y)
+        return cls(X, y, np.arange(n, dtype=np.int64), np.zeros(n, dtype=bool))
+
     def to_frame(self) -> pd.DataFrame:
         """Provenance table (no features): columns row, label, source_index, synthetic."""
         return pd.DataFrame(
@@ -232,7 +238,7 @@ def resample(
     X, y = _validated_inputs(X, y)
     n = len(y)
     if method in _NOT_RESAMPLED:
-        return Resampled(X, y, np.arange(n, dtype=np.int64), np.zeros(n, dtype=bool))
+        return Resampled.unchanged(X, y)
 
     _check_data_size(method, y, k_neighbors, eos_k)
     sampler = _build_sampler(
