@@ -47,9 +47,11 @@ def test_unknown_dataset_fails_before_any_job(tmp_path):
     assert "unknown dataset 'ozone_levle'" in result.stdout
 
 
-def test_slurm_profile_dry_run(tmp_path):
-    pytest.importorskip("snakemake_executor_plugin_slurm")
-    result = snakemake(write_study(tmp_path, {}), "-n", "--profile", str(REPO / "profiles" / "slurm"))
+@pytest.mark.parametrize("profile", ["local", "gpu", "slurm"])
+def test_profiles_dry_run(tmp_path, profile):
+    if profile == "slurm":
+        pytest.importorskip("snakemake_executor_plugin_slurm")
+    result = snakemake(write_study(tmp_path, {}), "-n", "--profile", str(REPO / "profiles" / profile))
     assert result.returncode == 0, result.stdout
 
 
