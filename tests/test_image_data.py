@@ -486,3 +486,11 @@ def test_inat2017_holds_out_a_stratified_fifth(tmp_path):
 def test_inat2017_missing_folder_is_an_image_data_error(tmp_path):
     with pytest.raises(ImageDataError, match=r"'inat2017_5'.*\n.*2017/<SuperCategory>"):
         load_image_source("inat2017_5", tmp_path, download=False)
+
+
+def test_every_builtin_image_source_has_a_default_imbalance():
+    # The workflow validates dataset names against DEFAULT_IMBALANCE without importing torch.
+    from imbaug.data.images import IMAGE_DATASETS
+    from imbaug.data.profiles import DEFAULT_IMBALANCE
+
+    assert set(IMAGE_DATASETS) - {"imagefolder"} == set(DEFAULT_IMBALANCE)

@@ -1,9 +1,9 @@
 # Shared helpers: config checks that must fail before any job runs, and the final targets.
+from imbaug.data.profiles import DEFAULT_IMAGE_SIZE, DEFAULT_IMBALANCE, imbalance_of
 from imbaug.data.tabular import known_dataset_names
 
 TABULAR = config["tabular"]
 IMAGE = config["image"]
-IMAGE_DATASET_NAMES = ["digits", "cifar10", "cifar100", "svhn", "celeba_hair", "places365_5", "inat2017_5"]
 IMAGE_INPUT_METHODS = ["Base", "ROS", "SMOTE", "BSMOTE", "BalSVM", "EOS", "REMIX", "Balanced"]
 IMAGE_KINDS = ["imbalanced", "balanced"] if "Balanced" in IMAGE["methods"] else ["imbalanced"]
 
@@ -23,7 +23,7 @@ def check_tabular_config():
 
 
 def check_image_config():
-    known = IMAGE_DATASET_NAMES + list(IMAGE["folders"])
+    known = list(DEFAULT_IMBALANCE) + list(IMAGE["folders"])  # every built-in image source
     for name in IMAGE["datasets"]:
         if name not in known:
             raise ValueError(
@@ -45,14 +45,10 @@ def tabular_file_input(wildcards):
 
 
 def image_size(dataset):
-    from imbaug.data.profiles import DEFAULT_IMAGE_SIZE
-
     return IMAGE["image_size"].get(dataset, DEFAULT_IMAGE_SIZE.get(dataset, 32))
 
 
 def image_imbalance(dataset):
-    from imbaug.data.profiles import imbalance_of
-
     return imbalance_of(dataset, IMAGE["imbalance"])
 
 

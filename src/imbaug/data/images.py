@@ -13,8 +13,6 @@ torchvision is imported only when one of its sources is loaded: the import takes
 from __future__ import annotations
 
 import functools
-import os
-import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -26,6 +24,7 @@ import torch.nn.functional as F
 from PIL import Image
 
 from imbaug.data.profiles import imbalance_counts, imbalanced_indices
+from imbaug.io import load_torch, save_torch
 
 _IMAGESET_KEYS = ("images", "labels", "classes")
 
@@ -65,21 +64,11 @@ class ImageSet:
     def save(self, path: str | Path) -> None:
         """Write a ``.pt`` dict of plain tensors and a list of names, atomically.
 
-        The file is written next to ``path`` and moved into place with ``os.replace``, so a
+        The file is written next to ``path`` and renamed into place (``imbaug.io.save_torch``), so a
         crash never leaves a half-written file under the final name.
         """
-        path = Path(path)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        payload = {"images": _compact(self.images), "labels": _compact(self.labels),
-                   "classes": list(self.classes)}
-        handle, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-        os.close(handle)
-        try:
-            torch.save(payload, tmp_name)
-            os.replace(tmp_name, path)
-        except BaseException:
-            Path(tmp_name).unlink(missing_ok=True)
-            raise
+        save_torch({"images": _compact(self.images), "labels": _compact(self.labels),
+                    "classes": list(self.classes)}, path)
 
     @classmethod
     def load(cls, path: str | Path) -> ImageSet:
@@ -88,10 +77,8 @@ class ImageSet:
         if not path.is_file():
             raise FileNotFoundError(f"ImageSet file {path} does not exist")
         try:
-            payload = torch.load(path, weights_only=True)
-        # torch.load fails on damaged files with many exception types (RuntimeError,
-        # UnpicklingError, EOFError, KeyError, ...): all mean "not a readable ImageSet".
-        except Exception as err:
+            payload = load_torch(path)
+        except ValueError as err:
             raise ValueError(f"{path} is not a readable ImageSet file (corrupt or truncated?): "
                              f"{err}") from err
         if not isinstance(payload, dict) or set(payload) != set(_IMAGESET_KEYS):

@@ -70,7 +70,7 @@ def train_method(arch: str, loss_name: str, method: str, train: ImageSet, test: 
     model = build_model(arch, len(train.classes), in_channels=train.images.shape[1],
                         cosine_head=loss.uses_cosine_head)
     eval_set = (test.images, test.labels) if config.curve else None
-    log = train_image_model(model, train.images, train.labels, loss.to(device), config, device, eval_set)
+    log = train_image_model(model, train.images, train.labels, loss, config, device, eval_set)
     y_pred = predict(model, test.images, device)
     row = _row(test, y_pred, "input", method, float(log["seconds"].sum()), resample_seconds,
                provenance)

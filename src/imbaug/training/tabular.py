@@ -47,7 +47,7 @@ def fit_mlp(X: np.ndarray, y: np.ndarray, *, n_classes: int, settings: NNSetting
     inputs = torch.as_tensor(X, dtype=torch.float32)
     labels = torch.as_tensor(y if soft_targets is None else soft_targets)
     counts = np.bincount(y, minlength=n_classes)
-    weight = balanced_class_weights(counts).float() if cost_sensitive else None
+    weight = balanced_class_weights(counts) if cost_sensitive else None
     optimizer = torch.optim.Adam(model.parameters(), lr=settings.lr,
                                  weight_decay=settings.weight_decay)
     generator = torch.Generator().manual_seed(seed)
