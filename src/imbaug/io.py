@@ -1,12 +1,16 @@
 """Artifact I/O: every write goes to a temporary file first, so a killed job never leaves a
-half-written output; every read of a ``.pt`` file refuses to execute code."""
+half-written output, and the finished file gets the permissions the user's umask gives any new
+file; every read of a ``.pt`` file refuses to execute code. Workflow jobs log through
+:func:`job_log`, which also stops a job when the Snakemake process that started it dies."""
 
 from __future__ import annotations
 
 import logging
 import os
+import signal
 import sys
 import tempfile
+import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -14,15 +18,47 @@ from pathlib import Path
 import pandas as pd
 
 
+def current_umask() -> int:
+    """The process's umask (e.g. ``0o022``), read without changing it where Linux allows."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except OSError:
+        pass
+    mask = os.umask(0o077)  # elsewhere: the classic set-and-restore (not thread-safe)
+    os.umask(mask)
+    return mask
+
+
 @contextmanager
 def atomic_path(path):
-    """Yield a temporary path beside ``path``; move it into place only on success."""
+    """Yield a temporary path beside ``path``; move it into place only on success.
+
+    ``tempfile.mkstemp`` creates its file with mode 0600; before the move the file gets mode
+    ``0o666 & ~umask``, what ``open()`` would have given it, so group members can read results
+    when the user's umask lets them (:func:`current_umask`).
+
+    Parameters
+    ----------
+    path : str or Path
+        The final file. Its folder is created if missing.
+
+    Yields
+    ------
+    Path
+        A hidden file in the same folder (same file system, so the move is atomic). Write it
+        completely; an exception (or a stop, see :func:`job_log`) inside the block removes it
+        and leaves any previous ``path`` untouched.
+    """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=path.suffix)
     os.close(handle)
     try:
         yield Path(tmp)
+        os.chmod(tmp, 0o666 & ~current_umask())
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):
