@@ -8,16 +8,17 @@ def _metrics():
     rows = []
     for split, (bac, fm) in enumerate([(0.6, 0.5), (0.8, 0.7)]):
         rows.append({"dataset": "d", "split": split, "method": "Base", "classifier": "SVM",
-                     "bac": bac, "gm": bac, "fm": fm})
+                     "bac": bac, "gm": bac, "gm_macro": bac, "fm": fm})
         rows.append({"dataset": "d", "split": split, "method": "ROS", "classifier": "SVM",
-                     "bac": 1.0, "gm": 1.0, "fm": 1.0})
+                     "bac": 1.0, "gm": 1.0, "gm_macro": 1.0, "fm": 1.0})
     return pd.DataFrame(rows)
 
 
 def test_tabular_accuracy_means_and_sample_std_over_splits():
     table = tabular_accuracy(_metrics())
     assert list(table.columns) == ["dataset", "method", "classifier", "bac_mean", "bac_std",
-                                   "gm_mean", "gm_std", "fm_mean", "fm_std", "n_splits"]
+                                   "gm_mean", "gm_std", "gm_macro_mean", "gm_macro_std", "fm_mean",
+                                   "fm_std", "n_splits"]
     base = table[table.method == "Base"].iloc[0]
     assert base.bac_mean == pytest.approx(0.7) and base.bac_std == pytest.approx(0.1414, abs=1e-4)
     assert base.n_splits == 2
@@ -35,12 +36,12 @@ def _image_metrics():
     rows = []
     for loss in ("CE", "LDAM"):
         rows.append({"dataset": "d", "cut": 0, "arch": "resnet8", "loss": loss, "method": "Base",
-                     "space": "input", "bac": 0.5, "gm": 0.4, "fm": 0.3})
+                     "space": "input", "bac": 0.5, "gm": 0.0, "gm_macro": 0.4, "fm": 0.3})
         for k in (10, 50):
             for cut in (0, 1):
                 rows.append({"dataset": "d", "cut": cut, "arch": "resnet8", "loss": loss,
                              "method": f"EOS_K{k}", "space": "latent", "bac": k / 100 + cut / 10,
-                             "gm": 0.5, "fm": 0.5})
+                             "gm": 0.0, "gm_macro": 0.5, "fm": 0.5})
     return pd.DataFrame(rows)
 
 
@@ -49,7 +50,7 @@ def test_image_accuracy_means_over_cuts():
 
     table = image_accuracy(_image_metrics())
     assert list(table.columns) == ["dataset", "arch", "loss", "method", "space", "bac_mean",
-                                   "gm_mean", "fm_mean", "n_cuts"]
+                                   "gm_mean", "gm_macro_mean", "fm_mean", "n_cuts"]
     row = table[(table.loss == "CE") & (table.method == "EOS_K50")].iloc[0]
     assert row.bac_mean == pytest.approx(0.55) and row.n_cuts == 2
 
@@ -61,3 +62,12 @@ def test_image_markdown_shows_the_k_sweep_and_its_smallest_k_as_eos():
     assert "| Loss | K=10 | K=50 |" in text
     assert "| CE | 0.1500 / 0.5000 / 0.5000 | 0.5500 / 0.5000 / 0.5000 |" in text
     assert "| EOS | 0.1500 / 0.5000 / 0.5000 |" in text  # DA Table V uses K=10
+
+
+def test_image_cells_show_the_papers_gm_and_say_so():
+    from imbaug.analysis.tables import image_accuracy, image_accuracy_markdown
+
+    text = image_accuracy_markdown(image_accuracy(_image_metrics()))
+    # gm is 0.0 in every row: the cells must show gm_macro (0.4 for Base), labelled as such.
+    assert "| Base | 0.5000 / 0.4000 / 0.3000 |" in text
+    assert "GM (one-vs-rest macro, as the papers print it)" in text

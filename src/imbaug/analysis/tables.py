@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from imbaug.metrics import METRIC_NAMES
+from imbaug.metrics import METRIC_NAMES, PAPER_METRICS
+
+# Cells of the image tables: the papers' three scores, GM in the papers' one-vs-rest macro form.
+PAPER_CELLS = "BAC / GM (one-vs-rest macro, as the papers print it) / FM"
 
 
 def summarise(metrics: pd.DataFrame, keys: list[str], replicate: str, std: bool = True) -> pd.DataFrame:
@@ -77,7 +80,7 @@ def image_accuracy_markdown(table: pd.DataFrame) -> str:
         cuts = int(block["n_cuts"].max())
         parts = [_pixel_vs_fe(cells, key), _loss_by_fe_method(cells, key, block),
                  _k_sweep(cells, key, block), _da_table_v(cells, key)]
-        sections.append(f"## {dataset}, {arch} (mean over {cuts} cuts; cells BAC / GM / FM)\n\n"
+        sections.append(f"## {dataset}, {arch} (mean over {cuts} cuts; cells {PAPER_CELLS})\n\n"
                         + "\n\n".join(part for part in parts if part))
     return "# Image accuracy\n\n" + "\n\n".join(sections) + "\n"
 
@@ -111,7 +114,7 @@ def _k_sweep(cells, key, block) -> str:
 
 def _da_table_v(cells, key) -> str:
     rows = [[label, _scores(cells, key, loss, method, space)] for label, loss, method, space in DA_TABLE_V]
-    return "### Methods (DA paper Table V)\n\n" + markdown_table(["Method", "BAC / GM / FM"], rows)
+    return "### Methods (DA paper Table V)\n\n" + markdown_table(["Method", PAPER_CELLS], rows)
 
 
 def _scores(cells, key, loss, method, space) -> str:
@@ -119,7 +122,7 @@ def _scores(cells, key, loss, method, space) -> str:
     if index not in cells.index:
         return "–"
     row = cells.loc[index]
-    return " / ".join(f"{row[f'{metric}_mean']:.4f}" for metric in METRIC_NAMES)
+    return " / ".join(f"{row[f'{metric}_mean']:.4f}" for metric in PAPER_METRICS)
 
 
 def _eos_sweep(cells, key, loss, space) -> list[tuple[int, str]]:
