@@ -116,15 +116,85 @@ def log_to(path) -> logging.Logger:
     return logger
 
 
+def is_snakemake(cmdline: list[str]) -> bool:
+    """Whether a process command line (``psutil.Process.cmdline()``) runs Snakemake itself:
+    ``.../bin/snakemake ...``, ``python .../bin/snakemake ...`` or ``python -m snakemake ...``
+    (how Snakemake starts job steps), not a job that merely mentions ``.snakemake/``."""
+    head = cmdline[:3]
+    return any(Path(arg).name == "snakemake" for arg in head[:2]) or (
+        "-m" in head and head[head.index("-m") + 1 :][:1] == ["snakemake"]
+    )
+
+
+def snakemake_ancestor():
+    """The nearest ancestor process running Snakemake (``psutil.Process``), or ``None`` when
+    this process was not started by Snakemake (a test, a script run by hand)."""
+    import psutil
+
+    for process in psutil.Process().parents():
+        try:
+            if is_snakemake(process.cmdline()):
+                return process
+        except psutil.Error:  # exited or not ours to inspect: not the one we look for
+            continue
+    return None
+
+
+def _is_alive(process) -> bool:
+    import psutil
+
+    try:  # is_running() also checks the pid was not reused; a zombie has exited
+        return process.is_running() and process.status() != psutil.STATUS_ZOMBIE
+    except psutil.Error:
+        return False
+
+
+def stop_with(process, logger: logging.Logger, poll_seconds: float = 0.5) -> threading.Thread:
+    """Stop this process cleanly when ``process`` (its Snakemake) dies, e.g. by ``kill -9``.
+
+    Without this a job outlives a killed Snakemake as an orphan that keeps a GPU and a core
+    busy and races the resumed run for the same outputs. A daemon thread polls ``process``
+    every ``poll_seconds`` (polling, not ``PR_SET_PDEATHSIG``, because a job under
+    ``--sdm conda`` or a SLURM job step is not Snakemake's direct child); when it is gone the
+    thread sends this process SIGTERM. SIGTERM (also SLURM's ``scancel``, and pre-emption)
+    is turned into ``SystemExit(143)`` in the main thread, so :func:`atomic_path` removes its
+    temporary files and no output of the job appears. Call from the main thread.
+
+    Returns
+    -------
+    threading.Thread
+        The started watcher (a daemon: it never keeps the job alive).
+    """
+
+    def on_term(signum, frame):
+        logger.error("stopped by SIGTERM (Snakemake died, or the job was cancelled)")
+        raise SystemExit(128 + signum)
+
+    def watch():
+        while _is_alive(process):
+            time.sleep(poll_seconds)
+        logger.error("Snakemake (pid %d) is gone; stopping this job", process.pid)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    signal.signal(signal.SIGTERM, on_term)
+    watcher = threading.Thread(target=watch, name="stop-with-snakemake", daemon=True)
+    watcher.start()
+    return watcher
+
+
 @contextmanager
 def job_log(path):
     """Log a workflow job to ``path``: its startup seconds (interpreter start, Snakemake's
     preamble, imports), then its failure with traceback or its compute seconds. bench/
-    adds these up to measure per-job overhead."""
+    adds these up to measure per-job overhead. When Snakemake started the job, the job also
+    stops (cleanly, see :func:`stop_with`) if that Snakemake process dies."""
     import psutil
 
     logger = log_to(path)
     logger.info("startup seconds: %.3f", time.time() - psutil.Process().create_time())
+    parent = snakemake_ancestor()
+    if parent is not None:
+        stop_with(parent, logger)
     start = time.perf_counter()
     try:
         yield logger
