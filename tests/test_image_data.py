@@ -159,7 +159,7 @@ def test_make_imbalanced_keeps_rows_and_depends_on_seed():
     assert not torch.equal(cut.images, other.images)
     step = make_imbalanced(train, "step", 4, cut_seed=0, n_majority=1)
     assert step.class_counts() == [40, 10, 10]
-    with pytest.raises(ValueError, match="class 2 has 40 rows but 50"):
+    with pytest.raises(ValueError, match=r"'c2' has 40 images, 50 asked for"):
         make_imbalanced(train, "none", 1, cut_seed=0, n_max=50)
 
 

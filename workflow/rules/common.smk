@@ -20,6 +20,12 @@ def check_tabular_config():
     for name, spec in files.items():
         if not Path(spec["path"]).exists():
             raise ValueError(f"config tabular.files.{name}.path: {spec['path']} does not exist")
+    from imbaug.config_checks import ConfigError, check_tabular_files
+
+    try:
+        check_tabular_files(TABULAR)  # user files' columns and labels
+    except ConfigError as error:
+        sys.exit(str(error))  # the message alone, no traceback after it
 
 
 def check_image_config():
@@ -33,6 +39,12 @@ def check_image_config():
     for name, path in IMAGE["folders"].items():
         if not Path(path, "train").is_dir() or not Path(path, "test").is_dir():
             raise ValueError(f"config image.folders.{name}: {path} needs train/ and test/ folders")
+    from imbaug.config_checks import ConfigError, check_image_folders
+
+    try:
+        check_image_folders(IMAGE)  # class folders, test_per_class
+    except ConfigError as error:
+        sys.exit(str(error))
 
 
 check_tabular_config()

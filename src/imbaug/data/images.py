@@ -13,6 +13,8 @@ torchvision is imported only when one of its sources is loaded: the import takes
 from __future__ import annotations
 
 import functools
+import logging
+import struct
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -21,12 +23,14 @@ from pathlib import Path
 import numpy as np
 import torch
 import torch.nn.functional as F
-from PIL import Image
+from PIL import Image, ImageFile
 
+from imbaug.data.folders import ImageFolderError, list_image_tree, log_skipped
 from imbaug.data.profiles import imbalance_counts, imbalanced_indices
 from imbaug.io import load_torch, save_torch
 
 _IMAGESET_KEYS = ("images", "labels", "classes")
+_log = logging.getLogger(__name__)
 
 
 class ImageDataError(RuntimeError):
@@ -55,6 +59,20 @@ class ImageSet:
     def class_counts(self) -> list[int]:
         """Number of images of each class, in class order."""
         return torch.bincount(self.labels, minlength=len(self.classes)).tolist()
+
+    def count_summary(self) -> str:
+        """Class sizes by class name, e.g. ``"cat: 12, dog: 8"`` (for logs and messages)."""
+        return ", ".join(f"{name}: {count}" for name, count in zip(self.classes, self.class_counts()))
+
+    def take_per_class(self, counts: Sequence[int], seed: int) -> ImageSet:
+        """``counts[c]`` images of each class c, drawn without replacement with ``seed``
+        (:func:`imbaug.data.profiles.imbalanced_indices`); ValueError naming every class
+        that has too few images."""
+        short = [f"{name!r} has {have} images, {want} asked for"
+                 for name, have, want in zip(self.classes, self.class_counts(), counts) if have < want]
+        if short:
+            raise ValueError(f"not enough images to draw {list(counts)} per class: {'; '.join(short)}")
+        return self.subset(imbalanced_indices(self.labels.numpy(), list(counts), seed))
 
     def subset(self, rows: Sequence[int] | np.ndarray | torch.Tensor) -> ImageSet:
         """The images at ``rows`` (in that order), with the same class list."""
@@ -152,15 +170,62 @@ def _pil_to_tensor(image: Image.Image, size: int) -> torch.Tensor:
     return resize_images(torch.from_numpy(pixels).permute(2, 0, 1).unsqueeze(0), size)[0]
 
 
-def _image_transform(size: int) -> Callable[[Image.Image], torch.Tensor]:
-    return functools.partial(_pil_to_tensor, size=size)
+# What PIL raises for a file that is empty, truncated, damaged or not an image.
+_UNREADABLE = (OSError, SyntaxError, ValueError, EOFError, struct.error, Image.DecompressionBombError)
+MAX_NAMED_FILES = 100
 
 
-def _read_images(dataset: Sequence, rows: Sequence[int], size: int) -> torch.Tensor:
-    """Images ``rows`` of a torchvision dataset built with ``_image_transform(size)``, one by one."""
-    images = torch.empty((len(rows), 3, size, size), dtype=torch.uint8)
-    for position, row in enumerate(rows):
-        images[position] = dataset[int(row)][0]
+def read_image_file(path: str | Path, size: int) -> torch.Tensor:
+    """Image file ``path`` as an RGB uint8 3 x size x size tensor, checked in full.
+
+    PIL's ``verify`` checks the file's structure (PNG chunk checksums, for instance), then a
+    fresh open decodes every pixel, so a truncated file fails here rather than being padded
+    with grey (``ImageFile.LOAD_TRUNCATED_IMAGES`` is forced off while reading).
+
+    Raises
+    ------
+    OSError, SyntaxError, ValueError, EOFError, struct.error, PIL.Image.DecompressionBombError
+        The file is empty, truncated, damaged or not an image.
+    """
+    with _strict_decoding():
+        with Image.open(path) as probe:
+            probe.verify()
+        return _pil_to_tensor(Image.open(path), size)
+
+
+@contextmanager
+def _strict_decoding() -> Iterator[None]:
+    previous = ImageFile.LOAD_TRUNCATED_IMAGES
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
+    try:
+        yield
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = previous
+
+
+def read_image_files(paths: Sequence[str | Path], size: int) -> torch.Tensor:
+    """Read every file of ``paths`` (see :func:`read_image_file`) into an N x 3 x size x size
+    uint8 tensor.
+
+    Raises
+    ------
+    ImageDataError
+        One message naming every unreadable file with PIL's reason (the first
+        :data:`MAX_NAMED_FILES`, then how many more), raised after all files were tried.
+    """
+    images = torch.empty((len(paths), 3, size, size), dtype=torch.uint8)
+    bad = []
+    for position, path in enumerate(paths):
+        try:
+            images[position] = read_image_file(path, size)
+        except _UNREADABLE as err:
+            bad.append(f"{path}: {type(err).__name__}: {err}")
+    if bad:
+        more = f"\n  ... and {len(bad) - MAX_NAMED_FILES} more" if len(bad) > MAX_NAMED_FILES else ""
+        raise ImageDataError(
+            f"{len(bad)} of {len(paths)} image files cannot be read (empty, truncated, damaged "
+            "or not an image); replace or delete them and run again:\n  "
+            + "\n  ".join(bad[:MAX_NAMED_FILES]) + more)
     return images
 
 
@@ -266,12 +331,12 @@ def _load_celeba_hair(root: Path, image_size: int, download: bool) -> tuple[Imag
 
     def split(part: str) -> ImageSet:
         with _dataset_errors("celeba_hair", root, download):
-            dataset = datasets.CelebA(str(root), split=part, target_type="attr", download=download,
-                                      transform=_image_transform(image_size))
+            dataset = datasets.CelebA(str(root), split=part, target_type="attr", download=download)
         hair = dataset.attr[:, [dataset.attr_names.index(a) for a in CELEBA_HAIR_ATTRIBUTES]]
         single = hair.sum(dim=1) == 1  # exactly one hair attribute set
-        rows = torch.nonzero(single).flatten().tolist()
-        return ImageSet(_read_images(dataset, rows, image_size), hair[single].argmax(dim=1),
+        folder = Path(dataset.root, dataset.base_folder, "img_align_celeba")
+        paths = [folder / dataset.filename[row] for row in torch.nonzero(single).flatten().tolist()]
+        return ImageSet(read_image_files(paths, image_size), hair[single].argmax(dim=1),
                         list(CELEBA_HAIR_CLASSES))
 
     return split("train"), split("test")
@@ -286,8 +351,7 @@ def _load_places365_5(root: Path, image_size: int, download: bool) -> tuple[Imag
 
     def split(part: str) -> ImageSet:
         with _dataset_errors("places365_5", root, download):
-            dataset = datasets.Places365(str(root), split=part, small=True, download=download,
-                                         loader=Image.open, transform=_image_transform(image_size))
+            dataset = datasets.Places365(str(root), split=part, small=True, download=download)
             # torchvision checks only the file lists; the images are read later
             if not Path(dataset.images_dir).is_dir():
                 raise FileNotFoundError(f"image folder {dataset.images_dir} not found")
@@ -295,7 +359,8 @@ def _load_places365_5(root: Path, image_size: int, download: bool) -> tuple[Imag
         index_of = {category.strip("/").split("/", 1)[1]: index
                     for category, index in dataset.class_to_idx.items()}
         rows, labels = _select_targets(dataset.targets, [index_of[c] for c in PLACES365_CLASSES])
-        return ImageSet(_read_images(dataset, rows, image_size), torch.from_numpy(labels),
+        paths = [dataset.imgs[row][0] for row in rows]
+        return ImageSet(read_image_files(paths, image_size), torch.from_numpy(labels),
                         list(PLACES365_CLASSES))
 
     return split("train-standard"), split("val")
@@ -313,7 +378,7 @@ def _load_inat2017_5(root: Path, image_size: int, download: bool) -> tuple[Image
 
     with _dataset_errors("inat2017_5", root, download):
         dataset = datasets.INaturalist(str(root), version="2017", target_type="super",
-                                       download=download, transform=_image_transform(image_size))
+                                       download=download)
         missing = [s for s in INAT_SUPERCATEGORIES if s not in dataset.categories_index["super"]]
         if missing:
             raise FileNotFoundError(f"super-category folders {missing} not found in {dataset.root}")
@@ -326,27 +391,35 @@ def _load_inat2017_5(root: Path, image_size: int, download: bool) -> tuple[Image
     train_rows, test_rows = _stratified_rows(labels, INAT_TEST_FRACTION)
 
     def part(selected: np.ndarray) -> ImageSet:
-        return ImageSet(_read_images(dataset, rows[selected], image_size),
-                        torch.from_numpy(labels[selected]), list(INAT_CLASSES))
+        paths = [Path(dataset.root, dataset.all_categories[dataset.index[row][0]], dataset.index[row][1])
+                 for row in rows[selected]]
+        return ImageSet(read_image_files(paths, image_size), torch.from_numpy(labels[selected]),
+                        list(INAT_CLASSES))
 
     return part(train_rows), part(test_rows)
 
 
 def _load_image_folder(folder: Path, image_size: int, download: bool) -> tuple[ImageSet, ImageSet]:
-    """A user tree ``folder/train/<class>/*`` and ``folder/test/<class>/*`` (download unused)."""
-    from torchvision import datasets
+    """A user tree ``folder/train/<class>/*`` and ``folder/test/<class>/*`` (download unused).
 
-    with _dataset_errors("imagefolder", folder, None):
-        train, test = (datasets.ImageFolder(str(folder / part), loader=Image.open,
-                                            transform=_image_transform(image_size))
-                       for part in ("train", "test"))
-    if train.classes != test.classes:
-        raise ValueError(f"class folders differ between {folder / 'train'} and {folder / 'test'}: "
-                         f"only in train {sorted(set(train.classes) - set(test.classes))}, "
-                         f"only in test {sorted(set(test.classes) - set(train.classes))}")
-    return tuple(ImageSet(_read_images(dataset, range(len(dataset)), image_size),
-                          torch.as_tensor(dataset.targets, dtype=torch.int64), list(dataset.classes))
-                 for dataset in (train, test))
+    Classes are the visible sub-folders (hidden ones such as ``.ipynb_checkpoints`` are skipped
+    and logged, see :mod:`imbaug.data.folders`); every image file is checked as it is read.
+    """
+    try:
+        listings = list_image_tree(folder)
+    except ImageFolderError as err:
+        if folder.is_dir():
+            raise
+        raise ImageDataError(_missing_data_message("imagefolder", folder, None, err)) from err
+    samples = {part: listing.samples() for part, listing in listings.items()}
+    for listing in listings.values():
+        log_skipped(listing)
+    # One read of both parts, so a single error names every bad file of the tree.
+    images = read_image_files([path for part in samples.values() for path, _ in part], image_size)
+    train, test = samples["train"], samples["test"]
+    classes = listings["train"].classes
+    return (ImageSet(images[:len(train)], torch.tensor([label for _, label in train]), list(classes)),
+            ImageSet(images[len(train):], torch.tensor([label for _, label in test]), list(classes)))
 
 
 @dataclass(frozen=True)
@@ -404,13 +477,24 @@ IMAGE_DATASETS: dict[str, str] = {name: source.description for name, source in _
 
 
 def load_image_source(name: str, root: str | Path, *, image_size: int = 32, download: bool = True,
-                      path: str | Path | None = None) -> tuple[ImageSet, ImageSet]:
+                      path: str | Path | None = None,
+                      test_per_class: int | Sequence[int] | None = None) -> tuple[ImageSet, ImageSet]:
     """The full train set and the test set of an image source, resized to image_size x image_size.
 
     ``name`` is a key of :data:`IMAGE_DATASETS`; ``root`` is the folder holding (or receiving)
     torchvision's files. Giving ``path`` (or name ``"imagefolder"``, which then needs ``path``)
-    loads a user ImageFolder tree from ``path`` instead. Unknown names raise ValueError;
-    missing or undownloadable files raise :class:`ImageDataError`.
+    loads a user ImageFolder tree from ``path`` instead. ``test_per_class`` (one count, or one
+    per class in class order) draws that many test images of each class (seed 0, the same for
+    every cut), e.g. iNaturalist's 500/250 of DA paper Table II; None keeps the whole test set.
+    Both sets' class sizes are logged by class name (logger ``imbaug.data.images``).
+
+    Raises
+    ------
+    ValueError
+        Unknown name (the message lists the valid ones), bad image_size, a test_per_class that
+        does not fit the classes.
+    ImageDataError
+        Missing or undownloadable files, or unreadable images (every one named).
     """
     if isinstance(image_size, bool) or int(image_size) != image_size or image_size < 1:
         raise ValueError(f"image_size must be a positive integer, got {image_size!r}")
@@ -421,7 +505,25 @@ def load_image_source(name: str, root: str | Path, *, image_size: int = 32, down
     if path is None and kind == "imagefolder":
         raise ValueError("the 'imagefolder' source needs path=<folder holding train/ and test/>")
     folder = Path(path if path is not None else root).expanduser()
-    return _SOURCES[kind].load(folder, int(image_size), download)
+    train, test = _SOURCES[kind].load(folder, int(image_size), download)
+    if test_per_class is not None:
+        test = sample_test_set(test, test_per_class)
+    _log.info("image dataset %r: train %d images (%s); test %d images (%s)", name, len(train),
+              train.count_summary(), len(test), test.count_summary())
+    return train, test
+
+
+def sample_test_set(test: ImageSet, per_class: int | Sequence[int], seed: int = 0) -> ImageSet:
+    """``per_class`` test images of each class (one count for all, or one per class), seed 0.
+
+    Raises ValueError when the list length differs from the number of classes or a class has
+    too few test images (naming it).
+    """
+    counts = [per_class] * len(test.classes) if isinstance(per_class, int) else list(per_class)
+    if len(counts) != len(test.classes):
+        raise ValueError(f"test_per_class gives {len(counts)} counts {counts} for "
+                         f"{len(test.classes)} classes {test.classes}")
+    return test.take_per_class(counts, seed)
 
 
 def make_imbalanced(train: ImageSet, profile: str, ratio: float, cut_seed: int,
@@ -439,16 +541,22 @@ def make_imbalanced(train: ImageSet, profile: str, ratio: float, cut_seed: int,
             raise ValueError(f"cannot cut a train set with empty classes {empty}")
         n_max = min(available)
     counts = imbalance_counts(n_max, len(train.classes), profile, ratio, n_majority)
-    return train.subset(imbalanced_indices(train.labels.numpy(), counts, cut_seed))
+    return train.take_per_class(counts, cut_seed)
 
 
 def cut_train_set(train: ImageSet, imbalance: dict, cut: int, balanced: bool = False) -> ImageSet:
-    """A cut's train set: ``imbalance`` (see ``profiles.imbalance_of``) drawn with seed ``cut``,
-    or, for the Balanced reference, every class at the smallest class's count (all of
-    CIFAR-10's 5000 per class)."""
+    """A cut's train set: ``imbalance`` (see ``profiles.imbalance_of``; keys profile, ratio,
+    n_majority, n_max) drawn with seed ``cut``, or, for the Balanced reference, every class at
+    ``n_max`` (default: the smallest class's count, all of CIFAR-10's 5000 per class).
+    The cut's class sizes are logged by class name."""
+    n_max = imbalance.get("n_max")
     if balanced:
-        return make_imbalanced(train, "none", 1.0, cut)
-    if imbalance["profile"] == "natural":
-        return train
-    return make_imbalanced(train, imbalance["profile"], imbalance.get("ratio", 1.0), cut,
-                           n_majority=imbalance.get("n_majority"))
+        cut_set = make_imbalanced(train, "none", 1.0, cut, n_max=n_max)
+    elif imbalance["profile"] == "natural":
+        cut_set = train
+    else:
+        cut_set = make_imbalanced(train, imbalance["profile"], imbalance.get("ratio", 1.0), cut,
+                                  n_majority=imbalance.get("n_majority"), n_max=n_max)
+    _log.info("cut %d%s: %d images (%s)", cut, " balanced" if balanced else "", len(cut_set),
+              cut_set.count_summary())
+    return cut_set

@@ -1,0 +1,77 @@
+"""Data checks run when the workflow reads its config, before any job starts.
+
+They read only what is cheap: a user CSV's first :data:`imbaug.data.tabular.SAMPLE_ROWS` rows
+and its target column (a Parquet file's schema and target column), and an ImageFolder tree's
+listing. The jobs repeat the same checks (the same functions) on the whole file, so nothing
+that slips past the sample enters a study. No torch import: a dry run stays fast.
+Every message starts with the config key at fault.
+"""
+
+from __future__ import annotations
+
+from imbaug.data.folders import ImageFolderError, list_image_tree
+from imbaug.data.profiles import imbalance_of
+from imbaug.data.tabular import TabularDataError, check_user_frame, read_user_file
+
+
+class ConfigError(ValueError):
+    """The config asks for data that cannot work; the message names the config key."""
+
+
+def check_tabular_files(tabular: dict) -> None:
+    """Check every user file (``tabular.files``) that ``tabular.datasets`` uses.
+
+    Parameters
+    ----------
+    tabular : dict
+        The config's ``tabular`` section (validated against the schema).
+
+    Raises
+    ------
+    ConfigError
+        ``config tabular.files.<name>: ...`` for a missing or unreadable file, a missing target
+        column, unknown ``exclude`` columns, unnamed (saved index) or non-numeric feature
+        columns, missing target values, or a minority label that never occurs (with the YAML
+        quoting hint when ``yes``/``no`` was read as a boolean).
+    """
+    files = tabular.get("files", {})
+    for name in tabular.get("datasets", []):
+        if name not in files:
+            continue
+        try:
+            features, labels = read_user_file(name, files[name], sample=True)
+            check_user_frame(name, files[name], features, labels)
+        except TabularDataError as error:
+            raise ConfigError(f"config tabular.files.{name}: {error}") from None
+
+
+def check_image_folders(image: dict) -> None:
+    """Check the ImageFolder trees (``image.folders``) that ``image.datasets`` uses, and each
+    used dataset's ``test_per_class`` against its class count where that is known.
+
+    Hidden entries (``.ipynb_checkpoints``, ``.DS_Store``) are no classes; the images are not
+    opened here (the data job checks every file).
+
+    Raises
+    ------
+    ConfigError
+        ``config image.folders.<name>: ...`` when train/ or test/ is missing, the class folders
+        differ between them, or a class folder holds no image; ``config image.imbalance.<name>:
+        ...`` when test_per_class does not give one count per class.
+    """
+    folders = image.get("folders", {})
+    for name in image.get("datasets", []):
+        classes = None
+        if name in folders:
+            try:
+                classes = list_image_tree(folders[name])["train"].classes
+            except ImageFolderError as error:
+                raise ConfigError(f"config image.folders.{name}: {error}") from None
+        _check_test_per_class(name, imbalance_of(name, image.get("imbalance", {})), classes)
+
+
+def _check_test_per_class(name: str, imbalance: dict, classes: list[str] | None) -> None:
+    per_class = imbalance.get("test_per_class")
+    if isinstance(per_class, list) and classes is not None and len(per_class) != len(classes):
+        raise ConfigError(f"config image.imbalance.{name}.test_per_class: {len(per_class)} counts "
+                          f"{per_class} for {len(classes)} classes {classes}")
