@@ -6,28 +6,13 @@ import logging
 from numbers import Integral
 
 import numpy as np
-from imblearn.over_sampling.base import BaseOverSampler
 from sklearn.neighbors import NearestNeighbors
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval
 
+from imbaug.resampling.base import DenseOverSampler, interpolate_rows
+
 logger = logging.getLogger("imbaug.resampling")
-
-# Rows interpolated per block; bounds the temporary memory for wide inputs (e.g. 3072 pixels).
-_INTERPOLATION_BLOCK = 4096
-
-
-def interpolate_rows(
-    X: np.ndarray, start: np.ndarray, end: np.ndarray, steps: np.ndarray, out: np.ndarray
-) -> None:
-    """Write ``X[start] + steps * (X[end] - X[start])`` into ``out``, row by row, in X's dtype."""
-    steps = steps.astype(X.dtype, copy=False)
-    for first in range(0, len(start), _INTERPOLATION_BLOCK):
-        block = slice(first, first + _INTERPOLATION_BLOCK)
-        origin = X[start[block]]
-        np.subtract(X[end[block]], origin, out=out[block])
-        out[block] *= steps[block, None]
-        out[block] += origin
 
 
 def neighbours_excluding_self(X: np.ndarray, rows: np.ndarray, k: int, n_jobs=None) -> np.ndarray:
@@ -45,18 +30,6 @@ def _nth_true_column(mask: np.ndarray, n: np.ndarray) -> np.ndarray:
     return (np.cumsum(mask, axis=1) > n[:, None]).argmax(axis=1)
 
 
-class DenseOverSampler(BaseOverSampler):
-    """An imbalanced-learn over-sampler that accepts dense arrays only."""
-
-    def _check_X_y(self, X, y, accept_sparse=None):
-        return super()._check_X_y(X, y, accept_sparse=False)
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.input_tags.sparse = False
-        return tags
-
-
 class EOS(DenseOverSampler):
     """Expansive Over-Sampling (EOS), an imbalanced-learn compatible over-sampler.
 
@@ -65,7 +38,10 @@ class EOS(DenseOverSampler):
     its K neighbours belongs to another class (an *enemy*). Each synthetic row of
     class ``c`` picks a candidate base of ``c`` uniformly, one of that base's enemy
     neighbours uniformly, ``r ~ U[0, 1)``, and is ``base + r * (enemy - base)``
-    with label ``c``.
+    with label ``c`` (EOS paper, section III-D, Algorithm 2). The authors'
+    released script picks the partner one neighbour rank off, so some of its
+    partners are the base itself or of the same class; this class implements the
+    algorithm as the paper describes it.
 
     Fallback: if no row of a class has an enemy among its K neighbours, every row
     of that class becomes a base and its partner is its single nearest enemy (the
@@ -80,10 +56,10 @@ class EOS(DenseOverSampler):
     ----------
     k_neighbors : int, default=10
         Number of nearest neighbours (K) searched over all classes.
-    random_state : int, RandomState instance or None, default=0
-        Seed of the base, partner and step draws.
     sampling_strategy : float, str, dict or callable, default="auto"
         As in imbalanced-learn; "auto" fills every non-majority class to the majority count.
+    random_state : int, RandomState instance or None, default=None
+        Seed of the base, partner and step draws.
     n_jobs : int or None, default=None
         Parallel jobs of the neighbour search.
 
@@ -92,21 +68,42 @@ class EOS(DenseOverSampler):
     base_indices_, partner_indices_ : ndarray of int64, one entry per synthetic row
         Row indices into X of the base and of its enemy partner.
     steps_ : ndarray of float64, one entry per synthetic row
-        The interpolation step ``r``.
+        The interpolation step ``r``, in [0, 1).
     fallback_classes_ : list
         Classes that used the nearest-enemy fallback.
+
+    Raises
+    ------
+    ValueError
+        From ``fit_resample`` when the data set has no more than ``k_neighbors`` rows.
+
+    References
+    ----------
+    D. Dablain, B. Krawczyk, C. Bellinger and N. V. Chawla, "Efficient Augmentation for
+    Imbalanced Deep Learning" (EOS paper), section III-D and Algorithm 2.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklearn.datasets import make_classification
+    >>> from imbaug.resampling import EOS
+    >>> X, y = make_classification(n_samples=200, weights=[0.9, 0.1], random_state=0)
+    >>> X_res, y_res = EOS(k_neighbors=10, random_state=0).fit_resample(X, y)
+    >>> np.bincount(y_res).tolist()
+    [179, 179]
+    >>> bool((X_res[:200] == X).all())
+    True
     """
 
     _parameter_constraints: dict = {
-        **BaseOverSampler._parameter_constraints,
+        **DenseOverSampler._parameter_constraints,
         "k_neighbors": [Interval(Integral, 1, None, closed="left")],
         "n_jobs": [Integral, None],
     }
 
-    def __init__(self, k_neighbors=10, random_state=0, *, sampling_strategy="auto", n_jobs=None):
-        super().__init__(sampling_strategy=sampling_strategy)
+    def __init__(self, *, k_neighbors=10, sampling_strategy="auto", random_state=None, n_jobs=None):
+        super().__init__(sampling_strategy=sampling_strategy, random_state=random_state)
         self.k_neighbors = k_neighbors
-        self.random_state = random_state
         self.n_jobs = n_jobs
 
     def _fit_resample(self, X, y):
