@@ -223,3 +223,76 @@ def multiclass_oriented(features, weight, bias, predicted):
     others = logits.copy()
     others[np.arange(len(predicted)), predicted] = -np.inf
     return features * weight[predicted], bias[predicted], others.max(axis=1)
+
+
+# --- CE of the tabular classifiers (CE paper eqs. 2-4) ------------------------------------------
+
+def linear_contributions(model, X) -> tuple[np.ndarray, float]:
+    """CE of a binary linear model (LG): ``x * coef`` per feature, and the intercept.
+
+    Parameters
+    ----------
+    model : fitted binary scikit-learn linear classifier (``coef_`` of shape (1, d))
+    X : array-like of float, shape (n_instances, d)
+
+    Returns
+    -------
+    ce : ndarray (n_instances, d)
+    bias : float
+    """
+    return np.asarray(X, dtype=np.float64) * model.coef_[0], float(model.intercept_[0])
+
+
+def svm_contributions(model, X) -> tuple[np.ndarray, float]:
+    """CE of a binary RBF SVC: ``dual_coef_i * K(sv_i, x)`` per support vector (CE paper eq. 4).
+
+    Their sum plus the intercept is ``model.decision_function(X)``.
+
+    Returns
+    -------
+    ce : ndarray (n_instances, n_support_vectors)
+    bias : float
+
+    Raises
+    ------
+    ValueError
+        If the SVC does not use the RBF kernel.
+    """
+    from sklearn.metrics.pairwise import rbf_kernel
+
+    if model.kernel != "rbf":
+        raise ValueError(f"svm_contributions handles the RBF kernel only, got {model.kernel!r}")
+    kernel = rbf_kernel(np.asarray(X, dtype=np.float64), model.support_vectors_, gamma=model._gamma)
+    return kernel * model.dual_coef_[0], float(model.intercept_[0])
+
+
+def class_summaries(ce, bias: float, y_true, y_pred, top_fraction: float = 0.1) -> list[dict]:
+    """Per-class CE summaries over each class's true positives (CE paper Figs 2-7, binary).
+
+    Returns
+    -------
+    list of dict, one per class with true positives: ``class``, ``n_tp``, ``n_ce``,
+    ``needed_share`` (mean over TPs, Figs 2-3), ``distinct_share`` (distinct needed indices
+    over the class / n_ce, Fig 4), ``top_share`` (Fig 6), and ``profile``: a DataFrame-ready
+    dict of ``rank, index, mean_ce, frequency`` (Figs 5 and 7).
+    """
+    y_true, y_pred = np.asarray(y_true), np.asarray(y_pred)
+    summaries = []
+    for label in np.unique(y_true):
+        tp = (y_true == label) & (y_pred == label)
+        if not tp.any():
+            continue
+        contributions, offset, target = binary_oriented(np.asarray(ce)[tp], bias, y_pred[tp])
+        counts = needed_counts(contributions, offset, target)
+        n_ce = contributions.shape[1]
+        values, indices = sorted_mean_magnitudes(contributions)
+        frequency = needed_frequency(contributions, offset, target)
+        summaries.append({
+            "class": int(label), "n_tp": int(tp.sum()), "n_ce": n_ce,
+            "needed_share": float(counts[counts >= 0].mean() / n_ce) if (counts >= 0).any() else np.nan,
+            "distinct_share": distinct_needed(contributions, offset, target) / n_ce,
+            "top_share": top_share(contributions, top_fraction),
+            "profile": {"rank": np.arange(n_ce), "index": indices, "mean_ce": values,
+                        "frequency": frequency[indices]},
+        })
+    return summaries
