@@ -1,0 +1,197 @@
+"""Image analyses on small hand-made inputs with known answers: generalization gap (EOS paper
+Figs 3-4), saliency top-K overlap (DA paper Table XI), CNN classification embeddings (CE paper
+Figs 1, 4-7) and the t-SNE map (EOS paper Fig 6)."""
+
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+from torch import nn
+
+from imbaug.analysis.cnn_embeddings import class_profile, class_summary, linear_form
+from imbaug.analysis.generalization_gap import class_gaps, range_gap
+from imbaug.analysis.saliency import class_mean, input_saliency, top_k_overlap, top_pixels
+from imbaug.analysis.tsne import embed, two_class_points
+from imbaug.models import CosineHead
+
+# ---------------------------------------------------------------------------------------------
+# Generalization gap
+
+
+def test_range_gap_is_exactly_half_from_hand_set_ranges():
+    train = np.array([[0.0, 0.0], [1.0, 1.0]])  # ranges [0, 1] and [0, 1]
+    test = np.array([[-0.5, 0.2], [0.7, 1.5]])  # dim 0 sticks out 0.5 below, dim 1 0.5 above
+    assert range_gap(train, test) == 0.5
+    # a test range wider on both sides adds both overhangs: (1 + 0.25 + 0 + 0) / 2 dims
+    assert range_gap(train, np.array([[-1.0, 0.5], [1.25, 0.5]])) == pytest.approx(0.625)
+
+
+def test_range_gap_is_zero_inside_the_train_range_and_nan_without_test_rows():
+    train = np.array([[0.0, -2.0], [4.0, 2.0]])
+    assert range_gap(train, np.array([[1.0, 0.0], [4.0, -2.0]])) == 0.0  # floor at zero
+    assert np.isnan(range_gap(train, np.zeros((0, 2))))
+    with pytest.raises(ValueError, match="no rows"):
+        range_gap(np.zeros((0, 2)), train)
+    with pytest.raises(ValueError, match="same number of features"):
+        range_gap(train, np.zeros((1, 3)))
+
+
+def test_class_gaps_split_tp_and_fp_by_hand_set_predictions():
+    train_fe = np.array([[0.0], [1.0], [10.0], [11.0]])
+    train_y = np.array([0, 0, 1, 1])
+    test_fe = np.array([[0.5], [3.0], [9.0], [10.5], [-1.0]])
+    test_y = np.array([0, 0, 1, 1, 1])
+    test_pred = np.array([0, 1, 0, 1, 0])
+    gaps = class_gaps(train_fe, train_y, test_fe, test_y, test_pred, 2).set_index(["class", "subset"])
+    # class 0, train range [0, 1]: all = {0.5, 3} -> 2; TP = {0.5} -> 0; FP (predicted 0,
+    # true 1) = {9, -1} -> 1 below + 8 above = 9
+    assert gaps.loc[(0, "all"), "gap"] == 2.0
+    assert gaps.loc[(0, "TP"), "gap"] == 0.0 and gaps.loc[(0, "TP"), "n_test"] == 1
+    assert gaps.loc[(0, "FP"), "gap"] == 9.0 and gaps.loc[(0, "FP"), "n_test"] == 2
+    # class 1, train range [10, 11]: all = {9, 10.5, -1} -> 11; TP = {10.5} -> 0; FP = {3} -> 7
+    assert gaps.loc[(1, "all"), "gap"] == 11.0
+    assert gaps.loc[(1, "TP"), "gap"] == 0.0
+    assert gaps.loc[(1, "FP"), "gap"] == 7.0
+    assert list(gaps.index.get_level_values("subset")[:3]) == ["all", "TP", "FP"]
+
+
+def test_class_gaps_are_zero_without_a_gap_and_fail_for_a_class_without_train_rows():
+    fe = np.array([[0.0, 1.0], [1.0, 0.0], [5.0, 5.0], [6.0, 6.0]])
+    y = np.array([0, 0, 1, 1])
+    gaps = class_gaps(fe, y, fe, y, y, 2)  # test = train: nothing outside the train range
+    assert (gaps.loc[gaps.subset != "FP", "gap"] == 0).all()
+    assert gaps.loc[gaps.subset == "FP", "gap"].isna().all()  # no false positive at all
+    with pytest.raises(ValueError, match="class 2 has no train rows"):
+        class_gaps(fe, y, fe, y, y, 3)
+
+
+# ---------------------------------------------------------------------------------------------
+# Saliency top-K overlap
+
+
+class PixelLinear(nn.Module):
+    """logits = flattened [0, 1] image @ W.T: the input gradient of class c is W[c]."""
+
+    def __init__(self, weight: torch.Tensor):
+        super().__init__()
+        self.weight = nn.Parameter(weight)
+
+    def forward(self, x):
+        return x.flatten(1) @ self.weight.t()
+
+
+def test_input_saliency_is_the_predicted_class_weight_max_over_channels():
+    torch.manual_seed(0)
+    weight = torch.randn(3, 2 * 4 * 4)  # 3 classes, 2 channels of 4 x 4
+    model = PixelLinear(weight)
+    images = torch.randint(0, 256, (5, 2, 4, 4), dtype=torch.uint8)
+    saliency, predicted = input_saliency(model, images, torch.device("cpu"), batch_size=2)
+    expected_pred = (images.float().div(255).flatten(1) @ weight.t()).argmax(1)
+    assert torch.equal(predicted, expected_pred)
+    expected = weight[expected_pred].abs().reshape(5, 2, 4, 4).amax(dim=1)
+    assert torch.allclose(saliency, expected)
+    assert saliency.shape == (5, 4, 4) and saliency.dtype == torch.float32
+
+
+def test_top_pixels_take_the_top_tenth_largest_first():
+    saliency = np.arange(20, dtype=float).reshape(1, 4, 5)  # pixel i has saliency i
+    assert top_pixels(saliency, 0.1).tolist() == [[19, 18]]  # ceil(0.1 * 20) = 2
+    assert top_pixels(saliency, 0.15).shape == (1, 3)
+    with pytest.raises(ValueError, match="fraction"):
+        top_pixels(saliency, 0)
+
+
+def test_identical_models_overlap_fully_and_disjoint_gradients_not_at_all():
+    torch.manual_seed(1)
+    model = PixelLinear(torch.randn(2, 100))
+    images = torch.randint(0, 256, (6, 1, 10, 10), dtype=torch.uint8)
+    a, _ = input_saliency(model, images, torch.device("cpu"))
+    b, _ = input_saliency(PixelLinear(model.weight.detach().clone()), images, torch.device("cpu"))
+    assert (top_k_overlap(top_pixels(a), top_pixels(b)) == 1.0).all()
+    left = np.zeros((3, 10, 10))
+    left[:, :, :5] = 1 + np.random.default_rng(0).random((3, 10, 5))  # salient left half
+    right = left[:, :, ::-1]  # the mirror image: salient right half
+    assert (top_k_overlap(top_pixels(left), top_pixels(right)) == 0.0).all()
+    half = left.copy()
+    half[:, 5:, :] = 0  # top half of the left half only: 25 pixels
+    assert top_k_overlap(top_pixels(half, 0.5), top_pixels(left, 0.5)).tolist() == [0.5] * 3
+
+
+def test_class_mean_averages_per_class_and_marks_absent_classes():
+    means = class_mean([1.0, 0.0, 0.5, 0.25], [0, 0, 2, 2], 3)
+    assert means[0] == 0.5 and np.isnan(means[1]) and means[2] == 0.375
+
+
+# ---------------------------------------------------------------------------------------------
+# Classification embeddings
+
+
+def test_ce_needed_count_from_a_hand_built_weight_row_and_fe():
+    # class 0 logit: 3 + 1 + 2 - 1 + 0.5 = 5.5; class 1 logit: 3 (bias only). Start at the bias
+    # plus the negative CE: 0.5 - 1 = -0.5; + 3 = 2.5 is not above 3; + 2 = 4.5 is: 2 CE needed.
+    features = np.array([[3.0, 1.0, 2.0, -1.0]])
+    weight = np.array([[1.0, 1.0, 1.0, 1.0], [0.0, 0.0, 0.0, 0.0]])
+    bias = np.array([0.5, 3.0])
+    summary = class_summary(features, weight, bias, np.array([0]), 2).set_index("class")
+    assert summary.loc[0, "n_tp"] == 1 and summary.loc[0, "needed_mean"] == 2
+    assert summary.loc[0, "needed_share"] == 0.5 and summary.loc[0, "distinct_needed"] == 2
+    # top 10% of 4 CE = the single largest mean CE: 3 of the positive sum 6
+    assert summary.loc[0, "top_share"] == 0.5
+    assert summary.loc[1, "n_tp"] == 0 and np.isnan(summary.loc[1, "needed_mean"])
+    profile = class_profile(features, weight, bias, np.array([0]), 2)
+    assert profile["mean_ce"].tolist() == [3.0, 1.0, 2.0, -1.0]
+    assert profile["rank"].tolist() == [0, 2, 1, 3]
+    assert profile["frequency"].tolist() == [1, 0, 1, 0]  # indices 0 and 2 were needed
+    assert set(profile["class"]) == {0}
+
+
+def test_ce_counts_only_true_positives_and_distinct_indices_across_the_class():
+    weight = np.array([[1.0, 1.0, 1.0], [0.0, 0.0, 0.0]])
+    bias = np.array([0.0, 1.5])
+    features = np.array([[2.0, 0.0, 0.0],   # TP: needs index 0
+                         [0.0, 0.0, 2.0],   # TP: needs index 2
+                         [1.0, 1.0, 0.0],   # TP: 1 + 1 > 1.5 needs 2 (indices 0, 1)
+                         [5.0, 5.0, 5.0]])  # predicted 0 but true 1: not a TP
+    summary = class_summary(features, weight, bias, np.array([0, 0, 0, 1]), 2).set_index("class")
+    assert summary.loc[0, "n_tp"] == 3
+    assert summary.loc[0, "needed_mean"] == pytest.approx(4 / 3)
+    assert summary.loc[0, "distinct_needed"] == 3
+
+
+def test_linear_form_of_a_cosine_head_reproduces_its_logits():
+    torch.manual_seed(0)
+    head = CosineHead(6, 3)
+    fe = torch.randn(4, 6).abs()
+    features, weight, bias = linear_form(fe.numpy(), head.weight.detach().numpy(), None, head.scale)
+    assert np.allclose(features @ weight.T + bias, head(fe).detach().numpy(), atol=1e-5)
+
+
+# ---------------------------------------------------------------------------------------------
+# t-SNE
+
+
+def test_two_class_points_pick_the_classes_and_cap_each_group():
+    fe = np.arange(40, dtype=float).reshape(20, 2)
+    labels = np.array([0] * 10 + [1] * 5 + [2] * 5)
+    points = two_class_points({"train": (fe, labels), "test": (fe[:6], labels[:6])}, (0, 1),
+                              max_points=4, seed=0)
+    counts = points.groupby(["subset", "class"]).size().to_dict()
+    assert counts == {("test", 0): 4, ("train", 0): 4, ("train", 1): 4}
+    with pytest.raises(ValueError, match="two different classes"):
+        two_class_points({}, (1, 1), 4, 0)
+
+
+def test_tsne_keeps_separated_classes_apart_and_is_seeded():
+    rng = np.random.default_rng(0)
+    fe = np.concatenate([rng.normal(0, 1, (30, 8)), rng.normal(20, 1, (30, 8))])
+    labels = np.repeat([0, 1], 30)
+    points = two_class_points({"train": (fe[::2], labels[::2]), "test": (fe[1::2], labels[1::2])},
+                              (0, 1), 100, 0)
+    first, second = embed(points, seed=3), embed(points, seed=3)
+    pd.testing.assert_frame_equal(first, second)
+    xy = first[["x", "y"]].to_numpy()
+    distance = np.linalg.norm(xy[:, None] - xy[None], axis=2)
+    np.fill_diagonal(distance, np.inf)
+    nearest = first["class"].to_numpy()[distance.argmin(axis=1)]
+    assert (nearest == first["class"].to_numpy()).all()
+    assert list(first.columns) == ["subset", "class", "x", "y"]
