@@ -121,3 +121,110 @@ def test_corrupt_user_file_is_named(tmp_path):
     files = {"broken": {"path": str(path), "target": "label", "minority": 1}}
     with pytest.raises(TabularDataError, match=r"dataset 'broken': cannot read .*broken\.parquet"):
         load_tabular("broken", files=files)
+
+
+# --- user files: labels, columns, the cases T5, T6, T7 --------------------------------------
+
+
+def _user(tmp_path, frame, file_name="mine.csv", index=False, **spec):
+    path = tmp_path / file_name
+    frame.to_csv(path, index=index) if file_name.endswith(".csv") else frame.to_parquet(path)
+    return {"mine": {"path": str(path), "target": "label", "minority": "yes", **spec}}
+
+
+def test_missing_labels_are_refused_with_count_and_file_lines(tmp_path):
+    frame = _frame()
+    frame.loc[[3, 7, 30], "label"] = None  # one minority row (3) and two majority rows
+    with pytest.raises(TabularDataError, match=r"'label' is empty in 3 rows \(first at lines 5, 9, 32 "
+                                               r"of the file\)"):
+        load_tabular("mine", files=_user(tmp_path, frame))
+    with pytest.raises(TabularDataError, match=r"empty in 3 rows \(first at rows 3, 7, 30 \(from 0\)"):
+        load_tabular("mine", files=_user(tmp_path, frame, "mine.parquet"))
+
+
+def test_missing_feature_values_name_the_column_and_line(tmp_path):
+    frame = _frame()
+    frame.loc[12, "b"] = None
+    with pytest.raises(TabularDataError, match=r"columns \['b'\] hold missing.* in 1 row \(first at line 14 "):
+        load_tabular("mine", files=_user(tmp_path, frame))
+
+
+def test_yaml_boolean_minority_says_to_quote_it(tmp_path):
+    files = _user(tmp_path, _frame(), minority=True)  # what YAML makes of `minority: yes`
+    with pytest.raises(TabularDataError, match=r"boolean True.*\['no', 'yes'\].*YAML.*quote.*"
+                                               r"minority: \"yes\""):
+        load_tabular("mine", files=files)
+    off = _user(tmp_path, _frame().replace({"yes": "on", "no": "off"}), minority=False)
+    with pytest.raises(TabularDataError, match=r'boolean False.*minority: "off"'):
+        load_tabular("mine", files=off)
+
+
+def test_boolean_minority_matches_a_boolean_column(tmp_path):
+    frame = _frame().assign(label=lambda f: f["label"] == "yes")
+    data = load_tabular("mine", files=_user(tmp_path, frame, "mine.parquet", minority=True))
+    assert data.y.sum() == 4 and data.y[:4].all()
+
+
+@pytest.mark.parametrize("labels, minority", [
+    ([0.0, 1.0], 1), ([0.0, 1.0], "1"), ([0, 1], 1.0), ([0, 1], "1"), (["0", "1"], 1),
+])
+def test_numeric_minority_matches_numerically(tmp_path, labels, minority):
+    frame = _frame().assign(label=[labels[1]] * 4 + [labels[0]] * 36)
+    path = tmp_path / "mine.parquet"
+    frame.to_parquet(path)  # Parquet keeps the label dtype (float, int or text) exactly
+    data = load_tabular("mine", files={"mine": {"path": str(path), "target": "label",
+                                                "minority": minority}})
+    assert data.y.tolist() == [1] * 4 + [0] * 36
+
+
+def test_saved_row_index_is_refused_and_can_be_excluded(tmp_path, caplog):
+    frame = _frame()
+    with pytest.raises(TabularDataError, match=r"\['Unnamed: 0'\] have no name.*index=False.*"
+                                               r"tabular\.files\.mine\.exclude"):
+        load_tabular("mine", files=_user(tmp_path, frame, index=True))
+    files = _user(tmp_path, frame, index=True, exclude=["Unnamed: 0"])
+    with caplog.at_level("INFO", logger="imbaug.data.tabular"):
+        data = load_tabular("mine", files=files)
+    clean = load_tabular("clean", files={"clean": {**_user(tmp_path, frame, "clean.csv")["mine"]}})
+    np.testing.assert_array_equal(data.X, clean.X)
+    assert data.feature_names == ["a", "b"]
+    assert "feature columns used: a, b" in caplog.text and "excluded columns ['Unnamed: 0']" in caplog.text
+
+
+def test_non_numeric_columns_are_named_and_can_be_excluded(tmp_path):
+    frame = _frame().assign(id=[f"p{i}" for i in range(40)], day=pd.date_range("2024-01-01", periods=40))
+    with pytest.raises(TabularDataError, match=r"non-numeric feature columns \{'id': '\w+', "
+                                               r"'day': '\w+'\}.*exclude"):
+        load_tabular("mine", files=_user(tmp_path, frame))
+    data = load_tabular("mine", files=_user(tmp_path, frame, exclude=["id", "day"]))
+    assert data.feature_names == ["a", "b"]
+    with pytest.raises(TabularDataError, match=r"exclude names columns \['ID'\] that are not in"):
+        load_tabular("mine", files=_user(tmp_path, frame, exclude=["ID", "day"]))
+
+
+# --- imbalanced-learn cache: corrupt files, offline failures ---------------------------------
+
+
+def test_corrupt_imblearn_cache_file_is_named(tmp_path):
+    cache = tmp_path / "zenodo" / "x24data.npz"  # ozone_level
+    cache.parent.mkdir()
+    cache.write_bytes(b"PK\x03\x04 truncated")
+    with pytest.raises(TabularDataError, match=r"x24data\.npz is corrupt or truncated.*delete it"):
+        load_tabular("ozone_level", data_home=str(tmp_path), download=False)
+
+
+@pytest.mark.parametrize("download", [False, True])
+def test_failed_offline_fetch_creates_no_folder(tmp_path, monkeypatch, download):
+    from urllib.error import URLError
+
+    import imblearn.datasets._zenodo as zenodo
+
+    def offline(url):
+        raise URLError("no network")
+
+    monkeypatch.setattr(zenodo, "urlopen", offline)
+    home = tmp_path / "data" / "imblearn"
+    (tmp_path / "data").mkdir()
+    with pytest.raises(TabularDataError, match=rf"Place x24data\.npz .* in {home / 'zenodo'}"):
+        load_tabular("ozone_level", data_home=str(home), download=download)
+    assert list((tmp_path / "data").iterdir()) == []  # no empty imblearn/zenodo tree left behind

@@ -365,16 +365,13 @@ def minority_mask(where: str, spec: dict, labels: pd.Series) -> np.ndarray:
 
 
 def _matches(labels: pd.Series, minority) -> np.ndarray:
-    number = _as_number(minority)
-    numeric_labels = pd.api.types.is_numeric_dtype(labels) and not pd.api.types.is_bool_dtype(labels)
-    if number is not None and numeric_labels:
-        return (labels == number).to_numpy()
     if isinstance(minority, bool):
         return (labels == minority).to_numpy()
-    if number is not None:
-        as_numbers = pd.to_numeric(labels, errors="coerce")
-        return ((as_numbers == number) | (labels.astype(str) == str(minority))).to_numpy()
-    return (labels.astype(str) == str(minority)).to_numpy()
+    text = labels.astype(str) == str(minority)
+    number = _as_number(minority)
+    if number is None:
+        return text.to_numpy()
+    return ((pd.to_numeric(labels, errors="coerce") == number) | text).to_numpy()
 
 
 def _as_number(value) -> float | None:
