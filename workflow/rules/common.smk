@@ -1,11 +1,35 @@
 # Shared helpers: config checks that must fail before any job runs, and the final targets.
 from imbaug.data.profiles import DEFAULT_IMAGE_SIZE, DEFAULT_IMBALANCE, imbalance_of
 from imbaug.data.tabular import known_dataset_names
+from imbaug.resampling import config_settings, config_settings_of, method_spec, names
 
 TABULAR = config["tabular"]
 IMAGE = config["image"]
-IMAGE_INPUT_METHODS = ["Base", "ROS", "SMOTE", "BSMOTE", "BalSVM", "EOS", "REMIX", "Balanced"]
-IMAGE_KINDS = ["imbalanced", "balanced"] if "Balanced" in IMAGE["methods"] else ["imbalanced"]
+
+
+def checked_methods(section, key, space):
+    """{name: config entry} of config ``section.key``, each checked against the method
+    registry (built-in name, or a sampler by import path) and the space it runs in."""
+    where = f"{section}.{key}"
+    entries = {}
+    for entry in config[section][key]:
+        spec = method_spec(entry, where)
+        if space not in spec.spaces:
+            raise ValueError(f"config {where}: {spec.name} does not run in {space} space; "
+                             f"choose from {list(names(space))} or a {{name, sampler}} entry")
+        if spec.name in entries:
+            raise ValueError(f"config {where}: method {spec.name} is listed twice")
+        entries[spec.name] = entry
+    return entries
+
+
+# Every method list of the study, derived from the registry (imbaug.resampling.BUILTIN).
+TABULAR_METHODS = checked_methods("tabular", "methods", "tabular")
+TABULAR_LATENT_METHODS = checked_methods("tabular", "latent_methods", "latent")
+IMAGE_METHODS = checked_methods("image", "methods", "pixel")
+IMAGE_LATENT_METHODS = checked_methods("image", "latent_methods", "latent")
+IMAGE_INPUT_METHODS = list(dict.fromkeys(["Base", *IMAGE_METHODS]))
+IMAGE_KINDS = ["imbalanced", "balanced"] if "Balanced" in IMAGE_METHODS else ["imbalanced"]
 
 
 def check_tabular_config():
@@ -73,15 +97,22 @@ def image_setting(dataset, key):
 
 
 def image_train_params(dataset, method):
-    """Only the settings this training uses, so a config edit reruns just what it affects."""
-    params = {"train": image_setting(dataset, "train")}
-    if method in ("SMOTE", "BSMOTE", "BalSVM"):
-        params["k_neighbors"] = IMAGE["k_neighbors"]
-    if method == "EOS":
-        params["eos_k"] = IMAGE["eos_k"][:1]
-    if method == "REMIX":
-        params["remix"] = IMAGE["remix"]
+    """Only the settings this training uses (the registry's spec.settings, always all of
+    them), so a config edit reruns just what it affects; a config sampler's entry too."""
+    entry = IMAGE_METHODS.get(method, method)
+    params = {"train": image_setting(dataset, "train"), **config_settings(entry, IMAGE, "image")}
+    if "eos_k" in params:
+        params["eos_k"] = params["eos_k"][:1]  # pixel-space EOS uses the first K
+    if isinstance(entry, dict):
+        params["methods"] = [entry]
     return params
+
+
+def image_latent_params():
+    """The latent samplers, the head settings and every setting those samplers use."""
+    entries = list(IMAGE_LATENT_METHODS.values())
+    return {"latent_methods": entries, "head": IMAGE["head"],
+            **config_settings_of(entries, IMAGE, "image")}
 
 
 def image_cut_path(wildcards):
@@ -93,7 +124,7 @@ def image_runs(dataset):
     """(arch, loss, method) of every end-to-end training, and (arch, loss) of latent runs."""
     archs = image_setting(dataset, "archs")
     trained = {(a, l, "Base") for a in archs for l in IMAGE["losses"]}
-    trained |= {(a, l, m) for a in archs for l in IMAGE["input_losses"] for m in IMAGE["methods"]}
+    trained |= {(a, l, m) for a in archs for l in IMAGE["input_losses"] for m in IMAGE_METHODS}
     latent = {(a, l) for a in archs for l in IMAGE["losses"]} if IMAGE["latent_methods"] else set()
     return sorted(trained), sorted(latent)
 

@@ -14,11 +14,12 @@ from imbaug.data.images import ImageSet
 from imbaug.losses import build_loss
 from imbaug.metrics import score
 from imbaug.models import build_model
-from imbaug.resampling import Resampled, resample
+from imbaug.resampling import Resampled, method_name, method_spec, names, resample, settings_from_config
 from imbaug.training.image import (TrainConfig, extract_features, predict, retrain_head,
                                    train_image_model)
 
-PIXEL_SAMPLERS = ("ROS", "SMOTE", "BSMOTE", "BalSVM", "EOS")
+# Built-in methods that resample the pixels before training (from the method registry).
+PIXEL_SAMPLERS = names("pixel", resamples=True, per_batch=False)
 
 
 @dataclass(frozen=True)
@@ -28,28 +29,53 @@ class ImageStudy:
     train: dict = field(default_factory=dict)
     head: dict = field(default_factory=dict)
     latent_methods: tuple[str, ...] = ("EOS", "DSM", "BSMOTE", "BalSVM", "ROS")
-    k_neighbors: int = 5
-    eos_k: tuple[int, ...] = (10,)
+    # Method settings have no defaults here: the rule passes those its methods use (the
+    # registry's spec.settings), and resample() refuses a method whose setting is missing.
+    k_neighbors: int | None = None
+    eos_k: tuple[int, ...] = ()
     remix: dict = field(default_factory=dict)
+    configured: dict = field(default_factory=dict)  # config-defined samplers by name
     seed: int = 0
 
     @classmethod
     def from_config(cls, image: dict, seed: int = 0) -> ImageStudy:
-        """From config ``image``, or the part of it a rule passes; other fields keep defaults."""
+        """From config ``image``, or the part of it a rule passes; other fields keep defaults.
+        Method entries may be names or config samplers ``{name, sampler, params}``."""
         settings = {key: image[key] for key in ("train", "head", "k_neighbors", "remix") if key in image}
-        settings |= {key: tuple(image[key]) for key in ("latent_methods", "eos_k") if key in image}
+        settings |= {key: tuple(image[key]) for key in ("eos_k",) if key in image}
+        entries = [*image.get("methods", []), *image.get("latent_methods", [])]
+        settings["configured"] = {e["name"]: e for e in entries if isinstance(e, dict)}
+        if "latent_methods" in image:
+            settings["latent_methods"] = tuple(method_name(e) for e in image["latent_methods"])
         return cls(**settings, seed=seed)
 
+    def spec(self, method: str):
+        """The registry entry of a method name (a config-defined sampler or a built-in)."""
+        return method_spec(self.configured.get(method, method), "image.methods")
+
+    def settings(self, eos_k: int | None = None) -> dict:
+        """resample() keywords: k_neighbors, remix_*, and ``eos_k`` (pixel space: the first K)."""
+        found = settings_from_config({"k_neighbors": self.k_neighbors, "remix": self.remix})
+        return found | {"eos_k": eos_k if eos_k is not None else (self.eos_k or (None,))[0]}
+
     def train_config(self, method: str, cut: int) -> TrainConfig:
-        remix = self.remix if method == "REMIX" else None
+        spec = self.spec(method)
+        remix = None
+        if spec.per_batch:  # ReMix / RemixChou mix every batch; settings from the registry
+            settings = self.settings()
+            missing = [name for name in spec.settings if settings.get(name) is None]
+            if missing:
+                raise ValueError(f"{method} needs config image.remix settings {missing}")
+            remix = {"method": spec.name, **{name.removeprefix("remix_"): settings[name]
+                                             for name in spec.settings}}
         return TrainConfig(**self.train, remix=remix, seed=self.seed + cut)
 
 
 def resample_pixels(method: str, train: ImageSet, study: ImageStudy, cut: int) -> tuple[ImageSet, Resampled]:
     """Input-space over-sampling on flattened pixels; synthetic images are rounded to uint8."""
     flat = train.images.reshape(len(train), -1).numpy().astype(np.float32)
-    result = resample(method, flat, train.labels.numpy(), random_state=study.seed + cut,
-                      k_neighbors=study.k_neighbors, eos_k=study.eos_k[0])
+    result = resample(study.spec(method), flat, train.labels.numpy(), random_state=study.seed + cut,
+                      **study.settings())
     pixels = np.clip(np.rint(result.X), 0, 255).astype(np.uint8).reshape(-1, *train.images.shape[1:])
     return ImageSet(torch.from_numpy(pixels), torch.from_numpy(result.y), train.classes), result
 
@@ -59,9 +85,10 @@ def train_method(arch: str, loss_name: str, method: str, train: ImageSet, test: 
     """Train end-to-end with one input-space method; returns the model, its epoch log,
     the metrics row and the provenance of its train set."""
     start = time.perf_counter()
-    if method in PIXEL_SAMPLERS:
+    spec = study.spec(method)
+    if spec.resamples and not spec.per_batch:
         train, provenance = resample_pixels(method, train, study, cut)
-    else:  # Base, Balanced (already cut), REMIX (mixes per batch), cost-sensitive losses
+    else:  # Base, Balanced (already cut), ReMix (mixes per batch), cost-sensitive losses
         provenance = Resampled.unchanged(train.images, train.labels.numpy())
     resample_seconds = time.perf_counter() - start
     config = study.train_config(method, cut)
@@ -87,8 +114,8 @@ def latent_methods(base_model, train: ImageSet, test: ImageSet, study: ImageStud
     rows, heads = [], {}
     for method, k in _latent_runs(study):
         start = time.perf_counter()
-        balanced = resample(method, train_fe.numpy(), train.labels.numpy(),
-                            random_state=study.seed + cut, k_neighbors=study.k_neighbors, eos_k=k)
+        balanced = resample(study.spec(method), train_fe.numpy(), train.labels.numpy(),
+                            random_state=study.seed + cut, **study.settings(eos_k=k))
         resample_seconds = time.perf_counter() - start
         start = time.perf_counter()
         head = retrain_head(base_model.head, torch.from_numpy(balanced.X), torch.from_numpy(balanced.y),
@@ -106,7 +133,7 @@ def latent_methods(base_model, train: ImageSet, test: ImageSet, study: ImageStud
 
 def _latent_runs(study: ImageStudy):
     for method in study.latent_methods:
-        for k in (study.eos_k if method == "EOS" else study.eos_k[:1]):
+        for k in (study.eos_k if method == "EOS" else study.eos_k[:1] or (None,)):
             yield method, k
 
 

@@ -215,7 +215,7 @@ def names(space: str, *, resamples: bool | None = None, per_batch: bool | None =
 
 # --------------------------------------------------------------------------- config entries
 
-_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_\-]*$")
+_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
 _IMPORT_PATH = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)+$")
 
 
@@ -252,7 +252,7 @@ def configured_spec(entry: Mapping[str, Any], key: str = "methods") -> MethodSpe
     where = f"config {key}: method {name!r}"
     extra = set(entry) - {"name", "sampler", "params"}
     if extra or not isinstance(name, str) or not _NAME.match(name):
-        raise ValueError(f"{where}: needs keys name (letters, digits, _ or -), sampler and "
+        raise ValueError(f"{where}: needs keys name (a letter, then letters, digits or _), sampler and "
                          f"optional params; got keys {sorted(entry)}")
     if name in BUILTIN:
         raise ValueError(f"{where}: {name!r} is a built-in method; give the sampler another name")
@@ -328,6 +328,15 @@ def config_settings(entry, section: Mapping[str, Any], key: str) -> dict:
                              f"{'.'.join([key, *SETTINGS[setting]])}, which is missing")
         target[leaf] = source[leaf]
     return subset
+
+
+def config_settings_of(entries: Iterable, section: Mapping[str, Any], key: str) -> dict:
+    """:func:`config_settings` of several methods, merged (e.g. a rule running all of them)."""
+    merged: dict = {}
+    for entry in entries:
+        for name, value in config_settings(entry, section, key).items():
+            merged[name] = {**merged[name], **value} if isinstance(value, dict) else value
+    return merged
 
 
 def settings_from_config(section: Mapping[str, Any]) -> dict:

@@ -21,10 +21,12 @@ import torch.nn.functional as F
 from torch import nn
 
 from imbaug.metrics import METRIC_NAMES, score
-from imbaug.resampling import remix_label_weight
+from imbaug.resampling import balanced_batch_indices, mixup, remix_label_weight
 from imbaug.training.augment import random_crop_flip
 
-REMIX_DEFAULTS = {"alpha": 1.0, "kappa": 3.0, "tau": 0.5}
+REMIX_DEFAULTS = {"alpha": 1.0, "kappa": 3.0, "tau": 0.5}  # Chou et al.'s Remix (RemixChou)
+# Per-batch mixing methods and the settings each needs (ReMix: Bellinger et al. 2020).
+REMIX_SETTINGS = {"REMIX": ("alpha",), "RemixChou": ("alpha", "kappa", "tau")}
 STATS_CHUNK = 4096
 
 
@@ -35,8 +37,10 @@ class TrainConfig:
     The learning rate is set once per epoch (0-based epoch e): linear warm-up
     ``lr * (e + 1) / warmup_epochs`` for the first ``warmup_epochs`` epochs, then ``lr``
     multiplied by ``lr_decay`` at every milestone epoch ``int(fraction * epochs)`` reached
-    (160 and 180 of 200). ``remix`` is None or a dict with any of alpha, kappa, tau
-    (per-batch REMIX; missing keys take ``REMIX_DEFAULTS``). ``curve`` logs test metrics
+    (160 and 180 of 200). ``remix`` is None or a per-batch mixing dict: ``{"method": "REMIX",
+    "alpha": a}`` (ReMix: class-balanced batches, mixup, soft labels) or ``{"method":
+    "RemixChou", "alpha", "kappa", "tau"}`` (Chou et al.); without "method" it is RemixChou
+    with missing keys from ``REMIX_DEFAULTS``. ``curve`` logs test metrics
     after every epoch when an eval set is given.
     """
 
@@ -62,10 +66,7 @@ class TrainConfig:
         if any(not 0 < fraction <= 1 for fraction in self.milestones):
             raise ValueError(f"milestones are fractions of the epochs in (0, 1], got {self.milestones}")
         if self.remix is not None:
-            unknown = set(self.remix) - set(REMIX_DEFAULTS)
-            if unknown:
-                raise ValueError(f"unknown remix settings {sorted(unknown)}; use {sorted(REMIX_DEFAULTS)}")
-            self.remix = {**REMIX_DEFAULTS, **self.remix}
+            self.remix = _checked_remix(self.remix)
 
     def lr_at(self, epoch: int) -> float:
         """Learning rate used throughout 0-based ``epoch``."""
@@ -182,6 +183,34 @@ def train_image_model(
         raise ValueError("labels must be an integer tensor with one class index per image")
     device = torch.device(device)
     on_cuda = device.type == "cuda"
+def _checked_remix(remix: dict) -> dict:
+    """A per-batch mixing dict with its method and exactly the settings that method needs."""
+    method = remix.get("method", "RemixChou")
+    if method not in REMIX_SETTINGS:
+        raise ValueError(f"unknown per-batch method {method!r}; use one of {sorted(REMIX_SETTINGS)}")
+    settings = {key: value for key, value in remix.items() if key != "method"}
+    unknown = set(settings) - set(REMIX_SETTINGS[method])
+    if unknown:
+        raise ValueError(f"unknown {method} settings {sorted(unknown)}; use {list(REMIX_SETTINGS[method])}")
+    if "method" not in remix:  # the older form: Chou et al.'s Remix with defaults
+        settings = {**REMIX_DEFAULTS, **settings}
+    missing = set(REMIX_SETTINGS[method]) - set(settings)
+    if missing:
+        raise ValueError(f"{method} needs the settings {sorted(missing)}")
+    return {"method": method, **settings}
+
+
+def _epoch_batches(labels: torch.Tensor, config: TrainConfig, generator: torch.Generator,
+                   lam_rng: np.random.Generator) -> tuple[torch.Tensor, ...]:
+    """Row indices of one epoch's batches: a shuffle of the set, or for ReMix ceil(n / B)
+    class-balanced batches (majority under-, minority over-sampled; Bellinger et al. 2020)."""
+    if config.remix is not None and config.remix["method"] == "REMIX":
+        n_batches = -(-len(labels) // config.batch_size)
+        plan = balanced_batch_indices(labels.cpu().numpy(), config.batch_size, n_batches, lam_rng)
+        return torch.from_numpy(plan).to(labels.device).unbind(0)
+    return torch.randperm(len(labels), device=labels.device, generator=generator).split(config.batch_size)
+
+
     if on_cuda:
         torch.backends.cudnn.benchmark = True
 
@@ -200,6 +229,10 @@ def train_image_model(
     class_counts = torch.bincount(labels, minlength=num_classes).float()
 
     log = []
+        if config.remix["method"] == "REMIX":  # mixup of the balanced batch, soft labels
+            partner = torch.randperm(len(targets), device=targets.device, generator=generator)
+            one_hot = F.one_hot(targets, len(class_counts)).float()
+            return mixup(x, one_hot, lam, partner)
     for epoch in range(config.epochs):
         lr = config.lr_at(epoch)
         for group in optimizer.param_groups:
@@ -207,7 +240,7 @@ def train_image_model(
         model.train()
         started = time.perf_counter()
         loss_sum = torch.zeros((), device=device)
-        for batch_index in torch.randperm(len(labels), device=device, generator=generator).split(config.batch_size):
+        for batch_index in _epoch_batches(labels, config, generator, lam_rng):
             x, targets = _training_batch(images, labels, batch_index, config, generator, lam_rng, class_counts)
             with _autocast(device):
                 logits = model(x)
