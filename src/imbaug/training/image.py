@@ -136,6 +136,34 @@ def remix_batch(
     return mixed, targets
 
 
+def _checked_remix(remix: dict) -> dict:
+    """A per-batch mixing dict with its method and exactly the settings that method needs."""
+    method = remix.get("method", "RemixChou")
+    if method not in REMIX_SETTINGS:
+        raise ValueError(f"unknown per-batch method {method!r}; use one of {sorted(REMIX_SETTINGS)}")
+    settings = {key: value for key, value in remix.items() if key != "method"}
+    unknown = set(settings) - set(REMIX_SETTINGS[method])
+    if unknown:
+        raise ValueError(f"unknown {method} settings {sorted(unknown)}; use {list(REMIX_SETTINGS[method])}")
+    if "method" not in remix:  # the older form: Chou et al.'s Remix with defaults
+        settings = {**REMIX_DEFAULTS, **settings}
+    missing = set(REMIX_SETTINGS[method]) - set(settings)
+    if missing:
+        raise ValueError(f"{method} needs the settings {sorted(missing)}")
+    return {"method": method, **settings}
+
+
+def _epoch_batches(labels: torch.Tensor, config: TrainConfig, generator: torch.Generator,
+                   lam_rng: np.random.Generator) -> tuple[torch.Tensor, ...]:
+    """Row indices of one epoch's batches: a shuffle of the set, or for ReMix ceil(n / B)
+    class-balanced batches (majority under-, minority over-sampled; Bellinger et al. 2020)."""
+    if config.remix is not None and config.remix["method"] == "REMIX":
+        n_batches = -(-len(labels) // config.batch_size)
+        plan = balanced_batch_indices(labels.cpu().numpy(), config.batch_size, n_batches, lam_rng)
+        return torch.from_numpy(plan).to(labels.device).unbind(0)
+    return torch.randperm(len(labels), device=labels.device, generator=generator).split(config.batch_size)
+
+
 def _training_batch(
     images: torch.Tensor,
     labels: torch.Tensor,
@@ -154,6 +182,10 @@ def _training_batch(
         # lam is drawn on the host: a Python float costs no device sync, and torch's Beta
         # sampler takes no generator.
         lam = float(lam_rng.beta(config.remix["alpha"], config.remix["alpha"]))
+        if config.remix["method"] == "REMIX":  # mixup of the balanced batch, soft labels
+            partner = torch.randperm(len(targets), device=targets.device, generator=generator)
+            one_hot = F.one_hot(targets, len(class_counts)).float()
+            return mixup(x, one_hot, lam, partner)
         x, targets = remix_batch(
             x, targets, class_counts, lam, kappa=config.remix["kappa"], tau=config.remix["tau"], generator=generator
         )
@@ -183,34 +215,6 @@ def train_image_model(
         raise ValueError("labels must be an integer tensor with one class index per image")
     device = torch.device(device)
     on_cuda = device.type == "cuda"
-def _checked_remix(remix: dict) -> dict:
-    """A per-batch mixing dict with its method and exactly the settings that method needs."""
-    method = remix.get("method", "RemixChou")
-    if method not in REMIX_SETTINGS:
-        raise ValueError(f"unknown per-batch method {method!r}; use one of {sorted(REMIX_SETTINGS)}")
-    settings = {key: value for key, value in remix.items() if key != "method"}
-    unknown = set(settings) - set(REMIX_SETTINGS[method])
-    if unknown:
-        raise ValueError(f"unknown {method} settings {sorted(unknown)}; use {list(REMIX_SETTINGS[method])}")
-    if "method" not in remix:  # the older form: Chou et al.'s Remix with defaults
-        settings = {**REMIX_DEFAULTS, **settings}
-    missing = set(REMIX_SETTINGS[method]) - set(settings)
-    if missing:
-        raise ValueError(f"{method} needs the settings {sorted(missing)}")
-    return {"method": method, **settings}
-
-
-def _epoch_batches(labels: torch.Tensor, config: TrainConfig, generator: torch.Generator,
-                   lam_rng: np.random.Generator) -> tuple[torch.Tensor, ...]:
-    """Row indices of one epoch's batches: a shuffle of the set, or for ReMix ceil(n / B)
-    class-balanced batches (majority under-, minority over-sampled; Bellinger et al. 2020)."""
-    if config.remix is not None and config.remix["method"] == "REMIX":
-        n_batches = -(-len(labels) // config.batch_size)
-        plan = balanced_batch_indices(labels.cpu().numpy(), config.batch_size, n_batches, lam_rng)
-        return torch.from_numpy(plan).to(labels.device).unbind(0)
-    return torch.randperm(len(labels), device=labels.device, generator=generator).split(config.batch_size)
-
-
     if on_cuda:
         torch.backends.cudnn.benchmark = True
 
@@ -229,10 +233,6 @@ def _epoch_batches(labels: torch.Tensor, config: TrainConfig, generator: torch.G
     class_counts = torch.bincount(labels, minlength=num_classes).float()
 
     log = []
-        if config.remix["method"] == "REMIX":  # mixup of the balanced batch, soft labels
-            partner = torch.randperm(len(targets), device=targets.device, generator=generator)
-            one_hot = F.one_hot(targets, len(class_counts)).float()
-            return mixup(x, one_hot, lam, partner)
     for epoch in range(config.epochs):
         lr = config.lr_at(epoch)
         for group in optimizer.param_groups:
