@@ -9,8 +9,10 @@ from imbaug.losses import build_loss
 from imbaug.models import build_model
 from imbaug.training.augment import random_crop_flip
 from imbaug.training.image import (
+    NORMALIZATION,
     TrainConfig,
     channel_mean_std,
+    dataset_normalization,
     extract_features,
     predict,
     remix_batch,
@@ -170,7 +172,7 @@ def test_ldam_drw_with_remix_and_curve_runs():
     loss = build_loss("LDAM_DRW", torch.bincount(labels), total_epochs=SMALL["epochs"])
     config = TrainConfig(**SMALL, remix={}, curve=True)
     log = train_image_model(model, images, labels, loss, config, CPU, eval_set=(images, labels))
-    assert list(log.columns) == ["epoch", "loss", "lr", "seconds", "bac", "gm", "fm"]
+    assert list(log.columns) == ["epoch", "loss", "lr", "seconds", "bac", "gm", "gm_macro", "fm"]
     assert log[["loss", "bac", "gm", "fm"]].notna().all().all()
     assert log["bac"].between(0, 1).all()
     assert log["bac"].iloc[-1] >= 0.9
@@ -256,3 +258,68 @@ def test_retrain_head_is_deterministic_and_reports_each_epoch():
     second = retrain_head(head, features, labels, epochs=3, seed=1, device=CPU)
     assert seen == [0, 1, 2]
     assert torch.equal(first.weight, second.weight) and torch.equal(first.bias, second.bias)
+
+
+# ---------------------------------------------------------------- evaluation and normalisation
+
+
+def test_normalisation_comes_from_the_dataset_constants_not_the_resampled_train_set():
+    images, labels = separable_images()
+    constants = NORMALIZATION["cifar10"]
+    buffers = []
+    for rows in (torch.arange(64), torch.cat([torch.arange(64), torch.arange(1, 64, 2).repeat(3)])):  # Base, ROS-like
+        torch.manual_seed(0)
+        model = build_model("resnet8", 2)
+        loss = build_loss("CE", torch.bincount(labels[rows]), total_epochs=1)
+        config = TrainConfig(**{**SMALL, "epochs": 1}, input_mean=constants[0], input_std=constants[1])
+        train_image_model(model, images[rows], labels[rows], loss, config, CPU)
+        buffers.append((model.input_mean.flatten(), model.input_std.flatten()))
+    for mean, std in buffers:
+        assert torch.allclose(mean, torch.tensor(constants[0])) and torch.allclose(std, torch.tensor(constants[1]))
+
+
+def test_dataset_normalization_published_constants_or_the_whole_uncut_source():
+    assert dataset_normalization("cifar10") == ((0.4914, 0.4822, 0.4465), (0.2023, 0.1994, 0.2010))
+    images, _ = separable_images()
+    mean, std = dataset_normalization("digits", images)
+    assert mean == pytest.approx(channel_mean_std(images)[0].tolist())
+    assert std == pytest.approx(channel_mean_std(images)[1].tolist())
+    with pytest.raises(ValueError, match="'digits' has no published normalisation"):
+        dataset_normalization("digits")
+    with pytest.raises(ValueError, match="input_mean and input_std"):
+        TrainConfig(input_mean=(0.5, 0.5, 0.5))
+
+
+def test_predictions_are_scored_in_float32(monkeypatch):
+    import imbaug.training.image as image_training
+
+    calls = []
+    original = image_training._autocast
+
+    def recording(device, enabled=True):
+        calls.append(enabled)
+        return original(device, enabled)
+
+    monkeypatch.setattr(image_training, "_autocast", recording)
+    images, _ = separable_images(n=8)
+    predict(build_model("resnet8", 2), images, CPU)
+    extract_features(build_model("resnet8", 2), images, CPU)
+    assert calls == [False, False]  # bf16 autocast is for training only
+
+
+def test_select_epoch_keeps_the_best_test_macro_f1_epoch_next_to_the_last():
+    images, labels = separable_images()
+    torch.manual_seed(0)
+    model = build_model("resnet8", 2)
+    loss = build_loss("CE", torch.bincount(labels), total_epochs=SMALL["epochs"])
+    config = TrainConfig(**SMALL, select_epoch="best_test_macro_f1")
+    best: dict = {}
+    log = train_image_model(model, images, labels, loss, config, CPU, eval_set=(images, labels), best_test=best)
+    assert best["epoch"] == int(log["fm"].idxmax()) and best["fm"] == log["fm"].max()
+    assert set(best["state_dict"]) == set(model.state_dict())
+    if best["epoch"] != SMALL["epochs"] - 1:  # the model itself keeps the last epoch's weights
+        assert not torch.equal(best["state_dict"]["head.weight"], model.head.weight)
+    with pytest.raises(ValueError, match="needs the test set"):
+        train_image_model(model, images, labels, loss, config, CPU)
+    with pytest.raises(ValueError, match="select_epoch"):
+        TrainConfig(select_epoch="best")
