@@ -28,6 +28,24 @@ REMIX_DEFAULTS = {"alpha": 1.0, "kappa": 3.0, "tau": 0.5}  # Chou et al.'s Remix
 # Per-batch mixing methods and the settings each needs (ReMix: Bellinger et al. 2020).
 REMIX_SETTINGS = {"REMIX": ("alpha",), "RemixChou": ("alpha", "kappa", "tau")}
 STATS_CHUNK = 4096
+# Which weights a run keeps (image.train.select_epoch). "last": the last epoch's (default, no
+# test data involved). "best_test_macro_f1": additionally the epoch with the best *test*
+# macro-F1, as the authors' code keeps it; that selection leaks the test set and is reported
+# only next to "last", labelled, to show how much it inflates the scores.
+SELECT_EPOCH = ("last", "best_test_macro_f1")
+# Fixed per-dataset input normalisation (mean, std of [0, 1] pixels per channel), the same
+# for every method and cut of a dataset. CIFAR: the constants of Cao et al.'s LDAM-DRW code;
+# SVHN: its train-set statistics as commonly published; CelebA, Places365, iNaturalist:
+# ImageNet's. Other datasets (digits, user folders): statistics of the whole uncut train
+# source, see dataset_normalization.
+NORMALIZATION = {
+    "cifar10": ((0.4914, 0.4822, 0.4465), (0.2023, 0.1994, 0.2010)),
+    "cifar100": ((0.5071, 0.4865, 0.4409), (0.2673, 0.2564, 0.2762)),
+    "svhn": ((0.4377, 0.4438, 0.4728), (0.1980, 0.2010, 0.1970)),
+    "celeba_hair": ((0.485, 0.456, 0.406), (0.229, 0.224, 0.225)),
+    "places365_5": ((0.485, 0.456, 0.406), (0.229, 0.224, 0.225)),
+    "inat2017_5": ((0.485, 0.456, 0.406), (0.229, 0.224, 0.225)),
+}
 
 
 @dataclass
@@ -58,8 +76,15 @@ class TrainConfig:
     remix: dict | None = None
     seed: int = 0
     curve: bool = False
+    select_epoch: str = "last"
+    input_mean: tuple[float, ...] | None = None
+    input_std: tuple[float, ...] | None = None
 
     def __post_init__(self) -> None:
+        if self.select_epoch not in SELECT_EPOCH:
+            raise ValueError(f"image.train.select_epoch must be one of {SELECT_EPOCH}, got {self.select_epoch!r}")
+        if (self.input_mean is None) != (self.input_std is None):
+            raise ValueError("image.train: give both input_mean and input_std, or neither")
         if self.epochs < 1 or self.batch_size < 1 or self.warmup_epochs < 0 or self.pad < 0:
             raise ValueError("epochs and batch_size must be >= 1, warmup_epochs and pad >= 0")
         self.milestones = tuple(self.milestones)
@@ -105,6 +130,28 @@ def channel_mean_std(images_uint8: torch.Tensor) -> tuple[torch.Tensor, torch.Te
     mean = total / count
     std = (total_sq / count - mean.square()).clamp_min(0).sqrt()
     return mean.float().cpu(), std.float().cpu()
+
+
+def dataset_normalization(name: str, source_train: torch.Tensor | None = None) -> tuple[tuple[float, ...], tuple[float, ...]]:
+    """The fixed input normalisation (per-channel mean, std of [0, 1] pixels) of a dataset.
+
+    ``name`` in ``NORMALIZATION`` gives its published constants. Any other dataset (digits,
+    user folders) needs ``source_train``: the dataset's whole train source as uint8
+    (N, C, H, W), before any imbalanced cut or resampling, so that every method and cut of
+    the dataset gets the same constants.
+
+    Raises
+    ------
+    ValueError
+        For a dataset without constants when ``source_train`` is None.
+    """
+    if name in NORMALIZATION:
+        return NORMALIZATION[name]
+    if source_train is None:
+        raise ValueError(f"dataset {name!r} has no published normalisation constants ({sorted(NORMALIZATION)}); "
+                         "pass its whole uncut train source to compute them")
+    mean, std = channel_mean_std(source_train)
+    return tuple(mean.tolist()), tuple(std.tolist())
 
 
 def remix_batch(
@@ -200,16 +247,34 @@ def train_image_model(
     config: TrainConfig,
     device: torch.device,
     eval_set: tuple[torch.Tensor, torch.Tensor] | None = None,
+    best_test: dict | None = None,
 ) -> pd.DataFrame:
     """Train ``model`` end-to-end in place (left on ``device``, in eval mode); return the log.
 
-    ``model`` comes from :func:`imbaug.models.build_model`; its input normalisation is first
-    set to the train set's per-channel mean/std. ``loss(logits, targets, epoch)`` gets int64
-    targets, or (N, C) soft targets when ``config.remix`` is set. The final weights are the
-    last epoch's (no model selection on test data). Log columns: epoch (0-based), loss (mean
-    train loss), lr, seconds (training time of the epoch), plus bac, gm, fm on ``eval_set``
-    when ``config.curve``.
+    ``model`` comes from :func:`imbaug.models.build_model`; its input normalisation is set to
+    ``config.input_mean``/``input_std`` (the dataset's fixed constants, see
+    :func:`dataset_normalization`), or, when those are None, to the per-channel mean/std of
+    the images given (then methods that resample see different scalings; the workflow always
+    passes the constants). ``loss(logits, targets, epoch)`` gets int64 targets, or (N, C)
+    soft targets when ``config.remix`` is set. The final weights are the last epoch's. Log
+    columns: epoch (0-based), loss (mean train loss), lr, seconds (training time of the
+    epoch), plus every ``METRIC_NAMES`` score on ``eval_set`` when ``config.curve`` or
+    ``config.select_epoch == "best_test_macro_f1"``.
+
+    With ``select_epoch == "best_test_macro_f1"`` (needs ``eval_set``, the test set) the
+    dict ``best_test``, if given, receives ``epoch`` (0-based; the first of equal best),
+    ``fm`` and ``state_dict`` (CPU copies) of the epoch with the best test macro-F1: the
+    authors' test-set model selection, kept next to the last-epoch model.
+
+    Raises
+    ------
+    ValueError
+        For non-uint8 images, labels that are not one integer per image, or
+        ``best_test_macro_f1`` without an ``eval_set``.
     """
+    selecting = config.select_epoch == "best_test_macro_f1"
+    if selecting and eval_set is None:
+        raise ValueError("select_epoch 'best_test_macro_f1' needs the test set as eval_set")
     _check_images(images_uint8)
     if labels.is_floating_point() or labels.shape != images_uint8.shape[:1]:
         raise ValueError("labels must be an integer tensor with one class index per image")
@@ -220,7 +285,10 @@ def train_image_model(
 
     images = images_uint8.to(device)
     labels = labels.to(device, torch.int64)
-    model.set_normalization(*channel_mean_std(images))
+    if config.input_mean is not None:
+        model.set_normalization(config.input_mean, config.input_std)
+    else:
+        model.set_normalization(*channel_mean_std(images))
     model.to(device, memory_format=torch.channels_last if on_cuda else torch.preserve_format)
     if isinstance(loss, nn.Module):
         loss.to(device)
@@ -251,10 +319,13 @@ def train_image_model(
             loss_sum += batch_loss.detach() * len(batch_index)
         row = {"epoch": epoch, "loss": loss_sum.item() / len(labels), "lr": lr}
         row["seconds"] = time.perf_counter() - started  # .item() above waited for the GPU
-        if config.curve and eval_set is not None:
+        if (config.curve or selecting) and eval_set is not None:
             predicted = predict(model, eval_set[0], device)
             scores = score(eval_set[1], predicted, num_classes)
             row.update({name: scores[name] for name in METRIC_NAMES})
+            if selecting and best_test is not None and scores["fm"] > best_test.get("fm", -1.0):
+                best_test.update(epoch=epoch, fm=scores["fm"],
+                                 state_dict={k: v.detach().cpu().clone() for k, v in model.state_dict().items()})
         log.append(row)
     model.eval()
     return pd.DataFrame(log)
@@ -290,8 +361,9 @@ def _map_in_batches(
 
 
 def predict(model: nn.Module, images_uint8: torch.Tensor, device: torch.device, batch_size: int = 1024) -> torch.Tensor:
-    """Predicted labels (int64, CPU) of uint8 images; eval mode, no augmentation, bf16 on CUDA."""
-    return _map_in_batches(lambda x: model(x).argmax(dim=1), model, images_uint8, device, batch_size, autocast=True)
+    """Predicted labels (int64, CPU) of uint8 images; eval mode, no augmentation, float32 on
+    every device (bf16 is for training only: near-tied logits must not flip in evaluation)."""
+    return _map_in_batches(lambda x: model(x).argmax(dim=1), model, images_uint8, device, batch_size, autocast=False)
 
 
 def extract_features(
