@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import pickle
+import re
 import socket
 import urllib.error
 import urllib.request
@@ -494,3 +495,122 @@ def test_every_builtin_image_source_has_a_default_imbalance():
     from imbaug.data.profiles import DEFAULT_IMBALANCE
 
     assert set(IMAGE_DATASETS) - {"imagefolder"} == set(DEFAULT_IMBALANCE)
+
+
+# --- ImageFolder trees as users leave them (cases I2, I3) ------------------------------------
+
+
+def add_hidden_entries(root: Path) -> None:
+    """What Jupyter and macOS leave behind: checkpoint folders, .DS_Store, AppleDouble files."""
+    for part in ("train", "test"):
+        solid_image(root / part / ".ipynb_checkpoints" / "a-checkpoint.png", (1, 1, 1))
+        (root / part / ".DS_Store").write_bytes(b"\x00\x00\x00\x01Bud1")
+    solid_image(root / "train" / "cat" / ".ipynb_checkpoints" / "a-checkpoint.png", (1, 1, 1))
+    (root / "train" / "dog" / "._a.png").write_bytes(b"\x00\x05\x16\x07 AppleDouble, not a PNG")
+
+
+def test_hidden_folders_and_files_are_never_classes_or_images(tmp_path, caplog):
+    write_image_folder(tmp_path / "mine")
+    add_hidden_entries(tmp_path / "mine")
+    with caplog.at_level("INFO", logger="imbaug.data"):
+        train, test = load_image_source("mine", "unused", image_size=8, path=tmp_path / "mine")
+    assert train.classes == test.classes == ["cat", "dog", "emu"]
+    assert train.class_counts() == [3, 3, 3] and test.class_counts() == [2, 2, 2]
+    skipped = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert any("skipped 4 hidden" in m and ".ipynb_checkpoints" in m and "dog/._a.png" in m
+               for m in skipped), skipped
+    assert "train 9 images (cat: 3, dog: 3, emu: 3); test 6 images (cat: 2, dog: 2, emu: 2)" in caplog.text
+
+
+def truncated_jpeg(path: Path) -> None:
+    """A noise JPEG cut in half: its header is whole, its pixel data stops midway."""
+    noise = np.random.default_rng(0).integers(0, 256, (64, 64, 3), dtype=np.uint8)
+    Image.fromarray(noise).save(path)
+    data = path.read_bytes()
+    path.write_bytes(data[:len(data) // 2])
+
+
+def png_with_bad_checksum(path: Path) -> None:
+    """A PNG whose pixels decode but whose IDAT checksum is wrong: only ``verify`` sees it."""
+    solid_image(path, (10, 200, 30))
+    data = bytearray(path.read_bytes())
+    start = data.index(b"IDAT")
+    length = int.from_bytes(data[start - 4:start], "big")
+    data[start + 4 + length] ^= 0xFF  # first CRC byte
+    path.write_bytes(bytes(data))
+
+
+def test_every_unreadable_image_is_named_in_one_message(tmp_path):
+    root = tmp_path / "mine"
+    write_image_folder(root)
+    (root / "train" / "dog" / "empty.jpg").write_bytes(b"")  # an interrupted copy
+    truncated_jpeg(root / "train" / "cat" / "half.jpg")
+    (root / "test" / "emu" / "error.png").write_text("<html><body>404 Not Found</body></html>")
+    png_with_bad_checksum(root / "train" / "emu" / "crc.png")
+    with pytest.raises(ImageDataError) as error:
+        load_image_source("mine", "unused", image_size=8, path=root)
+    message = str(error.value)
+    assert message.startswith("4 of 19 image files cannot be read")
+    for name, reason in (("dog/empty.jpg", "cannot identify"), ("cat/half.jpg", "truncated"),
+                         ("emu/error.png", "cannot identify"), ("emu/crc.png", "checksum")):
+        assert re.search(rf"{re.escape(name)}: \w+: .*{reason}", message, re.I), (name, message)
+
+
+def test_truncated_images_fail_even_when_pil_is_told_to_accept_them(tmp_path, monkeypatch):
+    from PIL import ImageFile
+
+    from imbaug.data.images import read_image_file
+
+    truncated_jpeg(tmp_path / "half.jpg")
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is False
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", True)  # set by some other library
+    with pytest.raises(OSError, match="(?i)truncated"):
+        read_image_file(tmp_path / "half.jpg", 8)
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is True  # the caller's setting is restored
+
+
+# --- paper cuts: iNaturalist (DA paper Table II), CelebA 40:1, n_max, test_per_class ----------
+
+
+def test_inaturalist_cut_and_test_sample_follow_da_table_2():
+    from imbaug.data.images import cut_train_set, sample_test_set
+    from imbaug.data.profiles import DEFAULT_IMBALANCE
+
+    spec = DEFAULT_IMBALANCE["inat2017_5"]
+    pool = numbered_set([9000, 8000, 7000, 6500, 6300])  # every class larger than it keeps
+    for cut in (0, 10, 100):
+        assert cut_train_set(pool, spec, cut).class_counts() == [6250, 6250, 1250, 1250, 1250]
+    assert cut_train_set(pool, spec, 0, balanced=True).class_counts() == [6250] * 5
+    test = sample_test_set(numbered_set([2000, 1800, 600, 400, 300]), spec["test_per_class"])
+    assert test.class_counts() == [500, 500, 250, 250, 250]
+
+
+def test_celeba_is_cut_to_40_to_1():
+    from imbaug.data.images import cut_train_set
+    from imbaug.data.profiles import DEFAULT_IMBALANCE
+
+    natural = numbered_set([9000, 7000, 6000, 1500, 1200])  # black .. bald, about 7.5:1
+    counts = cut_train_set(natural, DEFAULT_IMBALANCE["celeba_hair"], 0).class_counts()
+    assert counts == [1200, 477, 189, 75, 30] and counts[0] / counts[-1] == 40
+    bigger = cut_train_set(natural, {**DEFAULT_IMBALANCE["celeba_hair"], "n_max": 4000}, 0)
+    assert bigger.class_counts() == [4000, 1590, 632, 251, 100]
+
+
+def test_test_per_class_errors_name_the_classes():
+    from imbaug.data.images import sample_test_set
+
+    test = numbered_set([10, 10, 3])
+    assert sample_test_set(test, 3).class_counts() == [3, 3, 3]
+    with pytest.raises(ValueError, match=r"'c2' has 3 images, 4 asked for"):
+        sample_test_set(test, [4, 4, 4])
+    with pytest.raises(ValueError, match=r"2 counts \[4, 4\] for 3 classes \['c0', 'c1', 'c2'\]"):
+        sample_test_set(test, [4, 4])
+
+
+def test_inat2017_loader_draws_test_per_class(tmp_path):
+    write_tiny_inat(tmp_path)
+    train, test = load_image_source("inat2017_5", tmp_path, download=False, image_size=8,
+                                    test_per_class=1)
+    assert test.class_counts() == [1] * 5 and train.class_counts() == [4] * 5
+    with pytest.raises(ValueError, match="'plant' has 1 images, 2 asked for"):
+        load_image_source("inat2017_5", tmp_path, download=False, image_size=8, test_per_class=2)
