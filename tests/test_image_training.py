@@ -323,3 +323,61 @@ def test_select_epoch_keeps_the_best_test_macro_f1_epoch_next_to_the_last():
         train_image_model(model, images, labels, loss, config, CPU)
     with pytest.raises(ValueError, match="select_epoch"):
         TrainConfig(select_epoch="best")
+
+
+# ---------------------------------------------------------------- the settings the workflow uses
+
+
+def _workflow_train_settings(study: str | None, dataset: str) -> dict:
+    """image.train as the workflow builds it: config.yaml, the study file merged over it,
+    schema defaults filled in, the dataset's per_dataset override applied (common.smk)."""
+    from pathlib import Path
+
+    import yaml
+    from snakemake.utils import validate
+
+    root = Path(__file__).resolve().parents[1]
+
+    def merge(base: dict, extra: dict) -> dict:
+        out = dict(base)
+        for key, value in extra.items():
+            out[key] = merge(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
+        return out
+
+    config = yaml.safe_load((root / "config.yaml").read_text())
+    if study:
+        config = merge(config, yaml.safe_load((root / study).read_text()))
+    validate(config, str(root / "workflow/schemas/config.schema.yaml"))
+    override = config["image"].get("per_dataset", {}).get(dataset, {}).get("train", {})
+    return {**config["image"]["train"], **override}
+
+
+@pytest.mark.parametrize(("study", "dataset", "warmup", "flip"), [
+    (None, "digits", 2, False),
+    ("studies/paper.yaml", "cifar10", 5, True),
+])
+def test_workflow_training_pads_4_warms_up_and_passes_flip_to_the_augmentation(monkeypatch, study, dataset,
+                                                                               warmup, flip):
+    import imbaug.training.image as image_training
+
+    settings = _workflow_train_settings(study, dataset)
+    config = TrainConfig(**settings)
+    assert (config.pad, config.warmup_epochs, config.flip, config.augment) == (4, warmup, flip, True)
+    assert config.select_epoch == "last"  # no test-set model selection unless asked for
+
+    seen = []
+    original = image_training.random_crop_flip
+
+    def spy(batch, pad=4, flip=True, generator=None):
+        seen.append((pad, flip))
+        return original(batch, pad=pad, flip=flip, generator=generator)
+
+    monkeypatch.setattr(image_training, "random_crop_flip", spy)
+    images, labels = separable_images(n=32)
+    torch.manual_seed(0)
+    model = build_model("resnet8", 2)
+    short = TrainConfig(**{**settings, "epochs": 1, "batch_size": 32})
+    log = train_image_model(model, images, labels, build_loss("CE", [16, 16], total_epochs=1), short, CPU)
+    assert seen == [(4, flip)]
+    assert config.lr_at(0) == pytest.approx(config.lr / warmup)
+    assert log["lr"].iloc[0] == pytest.approx(short.lr_at(0))  # the schedule reaches the loop
