@@ -219,7 +219,8 @@ def read_image_files(paths: Sequence[str | Path], size: int) -> torch.Tensor:
         try:
             images[position] = read_image_file(path, size)
         except _UNREADABLE as err:
-            bad.append(f"{path}: {type(err).__name__}: {err}")
+            reason = str(err).replace(f" {str(path)!r}", "")  # PIL repeats the path
+            bad.append(f"{path}: {type(err).__name__}: {reason}")
     if bad:
         more = f"\n  ... and {len(bad) - MAX_NAMED_FILES} more" if len(bad) > MAX_NAMED_FILES else ""
         raise ImageDataError(
