@@ -14,6 +14,7 @@ validate(config, "workflow/schemas/config.schema.yaml")
 include: "workflow/rules/common.smk"
 include: "workflow/rules/tabular.smk"
 include: "workflow/rules/image.smk"
+include: "workflow/rules/image_analysis.smk"
 
 
 rule all:

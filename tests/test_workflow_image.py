@@ -24,7 +24,7 @@ SMALL_IMAGE = {
     "methods": ["ROS", "SMOTE", "EOS", "REMIX", "Balanced"], "latent_methods": ["EOS", "DSM"],
     "k_neighbors": 5, "eos_k": [5, 10],
     "train": {"epochs": EPOCHS, "batch_size": 128, "lr": 0.1, "warmup_epochs": 2, "flip": False},
-    "head": {"epochs": 2},
+    "head": {"epochs": 2}, "head_curve_epochs": 4,
 }
 CUT = "results/image/digits/cut0"
 RUN = f"{CUT}/resnet8"
@@ -156,9 +156,30 @@ def test_latent_outputs(small_run):
     folder, _ = small_run
     heads = torch.load(folder / f"{RUN}/CE/latent/heads.pt", weights_only=True)
     assert list(heads) == ["EOS_K5", "EOS_K10", "DSM"]
-    features = torch.load(folder / f"{RUN}/CE/latent/features.pt", weights_only=True)
-    n = len(ImageSet.load(folder / f"{CUT}/imbalanced.pt"))
+    features = torch.load(folder / f"{RUN}/CE/Base/features.pt", weights_only=True)
+    cut = ImageSet.load(folder / f"{CUT}/imbalanced.pt")
+    n = len(cut)
     assert features["train"].shape == (n, 64) and features["train_labels"].shape == (n,)
+    assert features["test_logits"].shape == (len(features["test_labels"]), 10)
+    # phase 2 stored each balanced FE set: the Base FE first, then synthetic rows
+    sets = torch.load(folder / f"{RUN}/CE/latent/resampled.pt", weights_only=True)
+    assert list(sets) == ["EOS_K5", "EOS_K10", "DSM"]
+    for data in sets.values():
+        assert torch.equal(data["X"][:n], features["train"]) and not data["synthetic"][:n].any()
+        assert data["synthetic"][n:].all() and (data["source_index"][n:] == -1).all()
+        assert torch.bincount(data["y"]).tolist() == [max(cut.class_counts())] * 10
+    provenance = pd.read_parquet(folder / f"{RUN}/CE/latent/provenance.parquet")
+    assert provenance.groupby("method").size().to_dict() == {name: len(d["y"]) for name, d in sets.items()}
+
+
+def test_head_curve_logs_every_epoch_and_the_kept_head_is_scored(small_run):
+    folder, _ = small_run
+    curve = pd.read_parquet(folder / f"{RUN}/CE/latent/head_curve.parquet")
+    assert curve.groupby("method").epoch.apply(list).to_dict() == {
+        m: [1, 2, 3, 4] for m in ["EOS_K5", "EOS_K10", "DSM"]}  # head_curve_epochs 4, head epochs 2
+    metrics = pd.read_parquet(folder / f"{RUN}/CE/latent/metrics.parquet").set_index("method")
+    kept = curve[curve.epoch == 2].set_index("method")
+    assert np.allclose(kept.bac, metrics.loc[kept.index, "bac"])
 
 
 def _job_blocks(stdout: str) -> list[tuple[str, str]]:
@@ -176,10 +197,11 @@ def test_gpu_rules_declare_one_gpu(small_run):
     _, stdout = small_run
     jobs = _job_blocks(stdout)
     rules = {rule for rule, _ in jobs}
-    assert {"image_data", "image_train", "image_latent", "image_table"} <= rules
+    assert {"image_data", "image_cut", "image_train", "image_fe_resample", "image_heads",
+            "image_analysis", "image_table"} <= rules
     for rule, resources in jobs:
         gpus = re.findall(r"\bgpu=(\d+)", resources)
-        if rule in ("image_train", "image_latent"):
+        if rule in ("image_train", "image_heads", "image_analysis"):  # not image_fe_resample (CPU)
             assert gpus == ["1"], (rule, resources)
         else:
             assert gpus == [], (rule, resources)
@@ -199,22 +221,141 @@ def _dry_run_after_edit(folder, edit: dict) -> dict:
     return job_counts(result.stdout) if "Job stats:" in result.stdout else {}
 
 
+TRAINING_RULES = {"image_data", "image_cut", "image_train"}
+# Jobs that aggregate every run and so rerun whenever any run changes (seconds each).
+AGGREGATES = {"image_analysis", "image_analysis_tables", "image_wall_time", "image_table", "image_tsne", "all"}
+
+
+def _reruns(counts: dict) -> dict:
+    """The rerun jobs, without aggregations and figures."""
+    return {rule: n for rule, n in counts.items()
+            if rule not in AGGREGATES and not rule.startswith("image_figure_") and rule != "total"}
+
+
 @pytest.mark.parametrize("edit", [
     {"latent_methods": ["EOS", "DSM", "ROS"]},
     {"head": {"epochs": 3}, "eos_k": [5, 20]},  # eos_k[0], used by pixel EOS, is unchanged
 ], ids=["latent_methods", "head+eos_k_tail"])
 def test_editing_latent_settings_reruns_only_latent_jobs(small_run, edit):
     folder, _ = small_run
-    assert _dry_run_after_edit(folder, edit) == {
-        "image_latent": 2, "image_table": 1, "all": 1, "total": 4}
+    assert _reruns(_dry_run_after_edit(folder, edit)) == {"image_fe_resample": 2, "image_heads": 2}
 
 
 def test_editing_k_neighbors_retrains_only_the_methods_that_use_it(small_run):
     """k_neighbors is used by SMOTE in pixel space and by DSM in FE space; the base models
     (the expensive phase 1), ROS, EOS (eos_k), REMIX and Balanced do not use it."""
     folder, _ = small_run
-    assert _dry_run_after_edit(folder, {"k_neighbors": 4}) == {
-        "image_train": 1, "image_latent": 2, "image_table": 1, "all": 1, "total": 5}
+    assert _reruns(_dry_run_after_edit(folder, {"k_neighbors": 4})) == {
+        "image_train": 1, "image_fe_resample": 2, "image_heads": 2}
+
+
+def test_deleting_a_figure_reruns_only_its_own_job(small_run):
+    folder, _ = small_run
+    for figure in ["generalization_gap", "saliency_overlap", "tsne"]:
+        path = folder / f"results/figures/digits_resnet8_{figure}.png"
+        path.unlink()
+        result = snakemake(folder, "-n", str(path.relative_to(folder)))
+        assert result.returncode == 0, result.stdout[-3000:]
+        rule = "image_tsne" if figure == "tsne" else f"image_figure_{figure}"
+        assert job_counts(result.stdout) == {rule: 1, "total": 1}
+        assert job_counts(snakemake(folder, "-n").stdout) == {rule: 1, "all": 1, "total": 2}
+        assert snakemake(folder, "--cores", "1", str(path.relative_to(folder))).returncode == 0
+
+
+# ---------------------------------------------------------------------------------------------
+# Image analyses (issue 9)
+
+FIGURES = ["head_weight_norms", "generalization_gap", "generalization_gap_tp_fp", "classification_embeddings",
+           "saliency_overlap", "head_retraining_curve", "eos_k_sweep", "tsne"]
+
+
+def test_every_image_figure_and_analysis_table_is_built(small_run):
+    folder, _ = small_run
+    for figure in FIGURES:
+        assert (folder / f"results/figures/digits_resnet8_{figure}.png").stat().st_size > 10_000, figure
+    gaps = pd.read_csv(folder / "results/tables/generalization_gap.csv")
+    assert list(gaps.columns[:8]) == ["dataset", "arch", "loss", "method", "space", "class", "subset", "gap"]
+    assert set(gaps.subset) == {"all", "TP", "FP"} and set(gaps["class"]) == set(range(10))
+    runs = set(zip(gaps.loss, gaps.method, gaps.space))
+    assert ("CE", "EOS", "input") in runs and ("CE", "EOS_K5", "latent") in runs
+    assert ("CE", "Balanced", "input") in runs and len(runs) == 13  # every run of the accuracy table
+    assert (gaps.loc[gaps.subset == "all", "gap"] >= 0).all()
+    ce = pd.read_csv(folder / "results/tables/classification_embeddings.csv")
+    assert {"needed_share", "distinct_needed", "top_share", "n_tp"} <= set(ce.columns)
+    assert ce.needed_share.dropna().between(0, 1).all() and ce.top_share.dropna().between(0, 1).all()
+    wall = pd.read_csv(folder / "results/tables/image_wall_time.csv")
+    three_phase = wall[wall.approach.str.startswith("three")]
+    assert set(three_phase.loss) == {"CE", "LDAM"} and set(three_phase.method) == {"EOS_K5"}
+    assert set(wall[wall.approach.str.startswith("pixel")].method) == {"SMOTE", "EOS"}
+    assert (wall.total_seconds > 0).all()
+
+
+def test_per_cut_weight_change_and_saliency_rows_for_the_da_tables(small_run):
+    folder, _ = small_run
+    analysis = folder / f"{RUN}/analysis"
+    change = pd.read_parquet(analysis / "weight_change.parquet")
+    assert {"dataset", "classifier", "method", "weight_change"} <= set(change.columns)
+    assert (change.classifier == "CNN").all() and (change.weight_change > 0).all()
+    keyed = change.set_index(["loss", "method", "space"])
+    assert ("CE", "Base", "input") not in keyed.index  # the reference itself
+    assert keyed.loc[("LDAM", "Base", "input"), "reference_loss"] == "CE"  # DA Table XI's LDAM column
+    assert keyed.loc[("LDAM", "DSM", "latent"), "reference_loss"] == "LDAM"
+    overlap = pd.read_parquet(analysis / "top_k_overlap.parquet")
+    assert overlap.overlap.between(0, 1).all() and (overlap.classifier == "CNN").all()
+    assert set(zip(overlap.loss, overlap.method, overlap.space)) == set(keyed.index)
+    norms = pd.read_parquet(analysis / "head_norms.parquet")
+    assert ("CE", "Balanced", "input") in set(zip(norms.loss, norms.method, norms.space))
+
+
+# ---------------------------------------------------------------------------------------------
+# A minimal study (cases S1 and X1): Base only, no input-space and no latent methods
+
+MINIMAL_IMAGE = {"datasets": ["digits"], "image_size": {"digits": 8}, "cuts": [0], "archs": ["resnet8"],
+                 "losses": ["CE"], "input_losses": ["CE"], "methods": [], "latent_methods": [],
+                 "train": {"epochs": 1, "warmup_epochs": 0}}
+
+
+@pytest.fixture(scope="module")
+def minimal_run(tmp_path_factory):
+    folder = write_study(tmp_path_factory.mktemp("minimal"), {**NO_TABULAR, "image": MINIMAL_IMAGE})
+    result = snakemake(folder, "--cores", "2")
+    assert result.returncode == 0, result.stdout[-4000:]
+    return folder
+
+
+def test_study_without_latent_or_input_methods_shows_what_ran(minimal_run):
+    table = pd.read_csv(minimal_run / "results/tables/image_accuracy.csv")
+    assert list(zip(table.loss, table.method, table.space)) == [("CE", "Base", "input")]
+    assert "| Base |" in (minimal_run / "results/tables/image_accuracy.md").read_text()
+    gaps = pd.read_csv(minimal_run / "results/tables/generalization_gap.csv")
+    assert set(zip(gaps.method, gaps.space)) == {("Base", "input")}
+    figures = sorted(p.name for p in (minimal_run / "results/figures").iterdir())
+    assert figures == [f"digits_resnet8_{f}.png" for f in sorted(
+        ["classification_embeddings", "generalization_gap", "generalization_gap_tp_fp", "head_weight_norms"])]
+    assert pd.read_csv(minimal_run / "results/tables/image_wall_time.csv").empty  # no EOS ran
+    assert not list(minimal_run.glob("results/image/digits/cut0/resnet8/CE/latent"))
+
+
+@pytest.mark.parametrize("edit, new_jobs", [
+    ({"cuts": [0, 1]}, {"image_cut": 1, "image_train": 1}),  # ../shared/cases/S1/config_add_cut.yaml
+    ({"methods": ["Balanced"]}, {"image_cut": 1, "image_train": 1}),  # config_add_balanced.yaml
+], ids=["add_cut", "add_Balanced"])
+def test_adding_a_cut_or_balanced_adds_jobs_and_reruns_none(minimal_run, edit, new_jobs):
+    """Case S1: the dry run lists the new cut file and training only (plus the aggregations
+    that must take the new run in); no finished cut file or training is redone."""
+    counts = _dry_run_after_edit(minimal_run, edit)
+    assert _reruns(counts) == new_jobs
+    assert "image_data" not in counts
+
+
+@pytest.mark.parametrize("edit", [
+    {"latent_methods": [], "methods": ["ROS"], "losses": []},  # input-space methods only, no Base
+    {"methods": ["ROS"], "input_losses": []},  # nothing trained with input-space methods
+    {"latent_methods": ["DSM"], "methods": []},
+    {"datasets": []},
+], ids=["no_losses", "no_input_losses", "no_input_methods", "no_datasets"])
+def test_empty_image_lists_make_a_valid_study(minimal_run, edit):
+    _dry_run_after_edit(minimal_run, edit)  # asserts the dry run succeeds
 
 
 # ---------------------------------------------------------------------------------------------

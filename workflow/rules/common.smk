@@ -150,4 +150,5 @@ def final_targets():
         ]
     if IMAGE["datasets"]:
         targets += ["results/tables/image_accuracy.csv", "results/tables/image_accuracy.md"]
+        targets += image_analysis_targets()  # workflow/rules/image_analysis.smk
     return targets

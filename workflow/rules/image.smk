@@ -1,26 +1,36 @@
-# Image study: source data -> imbalanced cut -> end-to-end training (input-space methods)
-# -> three-phase latent framework on the base models -> tables.
+# Image study in stages, each a rule exchanging stored artifacts:
+#   image_data (source + test, per dataset) -> image_cut (per cut and kind)
+#   -> image_train (end-to-end, per loss and input-space method; also writes the model's FE)
+#   -> image_fe_resample (CPU: every latent sampler on the Base FE, per cut/arch/loss)
+#   -> image_heads (head-only retraining of every latent method, per cut/arch/loss)
+#   -> image_table; analyses in image_analysis.smk.
+# Granularity: a job per training (the expensive, GPU part), one FE-resampling and one
+# head job per base model covering all latent methods (seconds of work each), so per-job
+# start-up (Python + torch imports) stays a small share of the default study (README).
 
 
 wildcard_constraints:
     cut=r"\d+",
     method="|".join(IMAGE_INPUT_METHODS),
+    kind=r"imbalanced|balanced",
 
 
-# One job per dataset loads it once and draws every cut (cheap index selection), so the
-# default study does not pay interpreter and torch start-up for each cut.
+IMG = "results/image/{dataset}"
+RUN = "results/image/{dataset}/cut{cut}/{arch}/{loss}"
+
+
+# One job per dataset loads the source once; cuts are drawn from its stored copy, so adding a
+# cut (or Balanced) adds cut jobs and never rewrites an existing cut file.
 rule image_data:
     output:
-        test="results/image/{dataset}/test.pt",
-        cuts=expand("results/image/{{dataset}}/cut{cut}/{kind}.pt", cut=IMAGE["cuts"], kind=IMAGE_KINDS),
+        source=f"{IMG}/source.pt",
+        test=f"{IMG}/test.pt",
     params:
         root=IMAGE["root"],
         download=IMAGE["download"],
         path=lambda wc: IMAGE["folders"].get(wc.dataset),
         image_size=lambda wc: image_size(wc.dataset),
-        imbalance=lambda wc: image_imbalance(wc.dataset),
-        cuts=IMAGE["cuts"],
-        kinds=IMAGE_KINDS,
+        test_per_class=lambda wc: image_imbalance(wc.dataset).get("test_per_class"),
     conda:
         "../../envs/imbaug.yaml"
     log:
@@ -29,15 +39,31 @@ rule image_data:
         "../scripts/image_data.py"
 
 
+rule image_cut:
+    input:
+        source=f"{IMG}/source.pt",
+    output:
+        f"{IMG}/cut{{cut}}/{{kind}}.pt",
+    params:
+        imbalance=lambda wc: {k: v for k, v in image_imbalance(wc.dataset).items() if k != "test_per_class"},
+    conda:
+        "../../envs/imbaug.yaml"
+    log:
+        "results/logs/image/{dataset}/cut{cut}/{kind}.log",
+    script:
+        "../scripts/image_cut.py"
+
+
 rule image_train:
     input:
         train=lambda wc: image_cut_path(wc),
-        test="results/image/{dataset}/test.pt",
+        test=f"{IMG}/test.pt",
     output:
-        model="results/image/{dataset}/cut{cut}/{arch}/{loss}/{method}/model.pt",
-        log="results/image/{dataset}/cut{cut}/{arch}/{loss}/{method}/epochs.parquet",
-        metrics="results/image/{dataset}/cut{cut}/{arch}/{loss}/{method}/metrics.parquet",
-        provenance="results/image/{dataset}/cut{cut}/{arch}/{loss}/{method}/provenance.parquet",
+        model=f"{RUN}/{{method}}/model.pt",
+        log=f"{RUN}/{{method}}/epochs.parquet",
+        metrics=f"{RUN}/{{method}}/metrics.parquet",
+        provenance=f"{RUN}/{{method}}/provenance.parquet",
+        features=f"{RUN}/{{method}}/features.pt",
     params:
         train=lambda wc: image_train_params(wc.dataset, wc.method),
         seed=config["seed"],
@@ -53,17 +79,40 @@ rule image_train:
         "../scripts/image_train.py"
 
 
-rule image_latent:
+# Phase 2 of the three-phase framework: CPU work (nearest neighbours on the FE), no GPU.
+rule image_fe_resample:
     input:
-        model="results/image/{dataset}/cut{cut}/{arch}/{loss}/Base/model.pt",
-        train="results/image/{dataset}/cut{cut}/imbalanced.pt",
-        test="results/image/{dataset}/test.pt",
+        features=f"{RUN}/Base/features.pt",
     output:
-        metrics="results/image/{dataset}/cut{cut}/{arch}/{loss}/latent/metrics.parquet",
-        features="results/image/{dataset}/cut{cut}/{arch}/{loss}/latent/features.pt",
-        heads="results/image/{dataset}/cut{cut}/{arch}/{loss}/latent/heads.pt",
+        sets=f"{RUN}/latent/resampled.pt",
+        provenance=f"{RUN}/latent/provenance.parquet",
     params:
-        latent={k: IMAGE[k] for k in ("latent_methods", "k_neighbors", "eos_k", "head")},
+        latent=lambda wc: {k: v for k, v in image_latent_params().items() if k != "head"},
+        seed=config["seed"],
+    threads: 1
+    conda:
+        "../../envs/imbaug.yaml"
+    log:
+        "results/logs/image/{dataset}/cut{cut}/{arch}/{loss}/fe_resample.log",
+    script:
+        "../scripts/image_fe_resample.py"
+
+
+# Phase 3: a copy of the Base head retrained on each balanced FE set (each head stored).
+rule image_heads:
+    input:
+        model=f"{RUN}/Base/model.pt",
+        features=f"{RUN}/Base/features.pt",
+        sets=f"{RUN}/latent/resampled.pt",
+        provenance=f"{RUN}/latent/provenance.parquet",
+        test=f"{IMG}/test.pt",
+    output:
+        heads=f"{RUN}/latent/heads.pt",
+        metrics=f"{RUN}/latent/metrics.parquet",
+        curve=f"{RUN}/latent/head_curve.parquet",
+    params:
+        head=IMAGE["head"],
+        curve_epochs=IMAGE["head_curve_epochs"],
         seed=config["seed"],
         device=config["device"],
     threads: 1
@@ -72,9 +121,9 @@ rule image_latent:
     conda:
         "../../envs/imbaug.yaml"
     log:
-        "results/logs/image/{dataset}/cut{cut}/{arch}/{loss}/latent.log",
+        "results/logs/image/{dataset}/cut{cut}/{arch}/{loss}/heads.log",
     script:
-        "../scripts/image_latent.py"
+        "../scripts/image_heads.py"
 
 
 rule image_table:

@@ -127,7 +127,9 @@ def _scores(cells, key, loss, method, space) -> str:
 
 def _eos_sweep(cells, key, loss, space) -> list[tuple[int, str]]:
     """(K, method name) of a K sweep's EOS_K<k> rows, smallest K first."""
-    names = cells.loc[(*key, loss)].xs(space, level="space").index if (*key, loss) in cells.index else []
+    # a study without latent methods (../shared/cases/X1) has no rows of that space
+    rows = cells.loc[(*key, loss)].index if (*key, loss) in cells.index else []
+    names = [method for method, row_space in rows if row_space == space]
     return sorted((int(name[len("EOS_K"):]), name) for name in names if name.startswith("EOS_K"))
 
 
