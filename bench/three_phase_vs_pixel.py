@@ -7,7 +7,7 @@
 Both paths start from the same imbalanced train set and train for the same epochs:
 
 - three-phase EOS: ``train_method(..., "Base", ...)`` trains the network end-to-end with CE
-  on the imbalanced set, then ``latent_methods`` with ``latent_methods=("EOS",)`` extracts
+  on the imbalanced set, then ``imbaug.pipeline.image_latent``'s stages with ``latent_methods=("EOS",)`` extracts
   the feature embeddings (FE) of the train and test sets, balances the train FE with EOS
   and retrains only the linear head (10 epochs);
 - pixel SMOTE: ``train_method(..., "SMOTE", ...)`` over-samples the flattened uint8 pixels
@@ -47,7 +47,8 @@ import torch
 from imbaug.data.images import ImageSet, load_image_source, make_imbalanced
 from imbaug.data.profiles import imbalance_counts
 from imbaug.device import pick_device
-from imbaug.pipeline.image import ImageStudy, latent_methods, train_method
+from imbaug.pipeline.image import ImageStudy, train_method
+from imbaug.pipeline.image_latent import model_features, resample_features, retrain_heads
 
 PAPER_RATIO = 126.9 / 43.9
 TARGET_RATIO = 3.0
@@ -105,7 +106,12 @@ def three_phase(args, train: ImageSet, test: ImageSet, study: ImageStudy, device
     """Phase 1 (end-to-end CE on the imbalanced set), then phases 2-3 with EOS."""
     (model, _, base_row, _), base_seconds = timed(
         lambda: train_method(args.arch, "CE", "Base", train, test, study, CUT, device))
-    (rows, _, _), latent_seconds = timed(lambda: latent_methods(model, train, test, study, CUT, device))
+    def latent_methods():  # the workflow's stages 2-3: FE, FE-space EOS, head retraining
+        features = model_features(model, train, test, device)
+        return retrain_heads(model.head, resample_features(features, study, CUT), features, test, study,
+                             CUT, device)
+
+    (rows, _, _), latent_seconds = timed(latent_methods)
     eos = rows[0]
     return {"wall": base_seconds + latent_seconds, "training": base_row["fit_seconds"],
             "resampling": eos["resample_seconds"], "head retraining": eos["fit_seconds"],

@@ -11,8 +11,8 @@ from imbaug.data.images import cut_train_set, load_image_source
 from imbaug.data.profiles import DEFAULT_IMBALANCE, imbalance_of
 from imbaug.metrics import score
 from imbaug.models import CosineHead
-from imbaug.pipeline.image import (ImageStudy, latent_methods, model_from_record, model_record,
-                                   resample_pixels, train_method)
+from imbaug.pipeline.image import ImageStudy, model_from_record, model_record, resample_pixels, train_method
+from imbaug.pipeline.image_latent import model_features, provenance_frame, resample_features, retrain_heads
 from imbaug.training.image import predict
 
 CPU = torch.device("cpu")
@@ -173,15 +173,30 @@ def base_model(digits):
     return model
 
 
+def latent_methods(model, cut, test, settings, cut_seed, device, curve_epochs=0):
+    """The three latent stages as the workflow chains them (features, FE sets, heads)."""
+    features = model_features(model, cut, test, device)
+    sets = resample_features(features, settings, cut_seed)
+    rows, heads, curve = retrain_heads(model.head, sets, features, test, settings, cut_seed, device,
+                                       curve_epochs=curve_epochs)
+    return rows, features, heads, curve, sets
+
+
 def test_latent_methods_one_row_per_method_and_k(digits, base_model):
     _, cut, test = digits
     n, majority = len(cut), max(cut.class_counts())
     head_before = _state(base_model.head)
     model_before = _state(base_model)
     settings = study(latent_methods=("EOS", "DSM", "ROS"), eos_k=(5, 10))
-    rows, features, heads = latent_methods(base_model, cut, test, settings, 0, CPU)
-
     names = ["EOS_K5", "EOS_K10", "DSM", "ROS"]
+    rows, features, heads, curve, sets = latent_methods(base_model, cut, test, settings, 0, CPU)
+    assert curve.empty  # no curve asked for
+    for name, data in sets.items():  # phase 2: the Base FE first, then synthetic FE rows
+        assert torch.equal(data["X"][:n], features["train"]) and data["synthetic"][n:].all()
+        assert data["resample_seconds"] >= 0
+    provenance = provenance_frame(sets)
+    assert provenance.groupby("method", sort=False).size().to_dict() == {m: 10 * majority for m in names}
+
     assert [row["method"] for row in rows] == names and list(heads) == names
     assert all(row["space"] == "latent" for row in rows)
     assert all(row["n_train"] == 10 * majority and row["n_synthetic"] == 10 * majority - n
@@ -213,11 +228,26 @@ def test_latent_methods_single_k_names_eos_plainly_and_retrains_a_cosine_head(di
     _, cut, test = digits
     model, *_ = train_method("resnet8", "LDAM", "Base", cut, test, study(), 0, CPU)
     weight_before = model.head.weight.detach().clone()
-    rows, _, heads = latent_methods(model, cut, test, study(latent_methods=("EOS", "DSM")), 0, CPU)
+    rows, _, heads, _, _ = latent_methods(model, cut, test, study(latent_methods=("EOS", "DSM")), 0, CPU)
     assert [row["method"] for row in rows] == ["EOS", "DSM"]
     assert list(heads["EOS"]) == ["weight"]  # a cosine head has no bias
     assert not torch.equal(heads["EOS"]["weight"], weight_before)
     assert torch.equal(model.head.weight, weight_before)
+
+
+def test_head_curve_logs_every_epoch_and_leaves_the_kept_head_unchanged(digits, base_model):
+    """EOS paper Fig 7: training on to head_curve_epochs for the curve must not change the head
+    that is kept and scored (the one after head.epochs, same shuffles)."""
+    _, cut, test = digits
+    settings = study(latent_methods=("EOS", "DSM"))
+    rows, _, heads, curve, _ = latent_methods(base_model, cut, test, settings, 0, CPU)
+    rows_c, _, heads_c, curve_c, _ = latent_methods(base_model, cut, test, settings, 0, CPU, curve_epochs=5)
+    assert curve_c.groupby("method", sort=False).epoch.apply(list).to_dict() == {
+        "EOS": [1, 2, 3, 4, 5], "DSM": [1, 2, 3, 4, 5]}
+    for name in heads:
+        assert all(torch.equal(heads[name][k], heads_c[name][k]) for k in heads[name]), name
+    kept = curve_c[curve_c.epoch == 2].set_index("method").bac  # head epochs = 2
+    assert [row["bac"] for row in rows_c] == [row["bac"] for row in rows] == pytest.approx(list(kept))
 
 
 # ---------------------------------------------------------------------------------------------

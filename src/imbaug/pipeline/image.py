@@ -1,5 +1,5 @@
-"""One imbalanced cut of the image study: end-to-end training with an input-space method,
-and the three-phase latent framework on a trained base model (EOS paper III-C)."""
+"""One imbalanced cut of the image study: end-to-end training with an input-space method;
+the three-phase latent framework's stages are in :mod:`imbaug.pipeline.image_latent`."""
 
 from __future__ import annotations
 
@@ -15,8 +15,7 @@ from imbaug.losses import build_loss
 from imbaug.metrics import score
 from imbaug.models import build_model
 from imbaug.resampling import Resampled, method_name, method_spec, names, resample, settings_from_config
-from imbaug.training.image import (TrainConfig, extract_features, predict, retrain_head,
-                                   train_image_model)
+from imbaug.training.image import TrainConfig, predict, train_image_model
 
 # Built-in methods that resample the pixels before training (from the method registry).
 PIXEL_SAMPLERS = names("pixel", resamples=True, per_batch=False)
@@ -104,34 +103,9 @@ def train_method(arch: str, loss_name: str, method: str, train: ImageSet, test: 
     return model, log, row, provenance
 
 
-def latent_methods(base_model, train: ImageSet, test: ImageSet, study: ImageStudy, cut: int,
-                   device: torch.device):
-    """Phases 2-3 for every latent sampler (and every EOS K): extract FE, balance them,
-    retrain a copy of the head, score the reassembled model. Returns the metrics rows, the
-    features and the retrained heads' weights."""
-    train_fe = extract_features(base_model, train.images, device)
-    test_fe = extract_features(base_model, test.images, device)
-    rows, heads = [], {}
-    for method, k in _latent_runs(study):
-        start = time.perf_counter()
-        balanced = resample(study.spec(method), train_fe.numpy(), train.labels.numpy(),
-                            random_state=study.seed + cut, **study.settings(eos_k=k))
-        resample_seconds = time.perf_counter() - start
-        start = time.perf_counter()
-        head = retrain_head(base_model.head, torch.from_numpy(balanced.X), torch.from_numpy(balanced.y),
-                            seed=study.seed + cut, device=device, **study.head)
-        with torch.no_grad():
-            y_pred = head(test_fe.to(device)).argmax(1).cpu()
-        name = method if method != "EOS" or len(study.eos_k) == 1 else f"EOS_K{k}"
-        rows.append(_row(test, y_pred, "latent", name, time.perf_counter() - start,
-                         resample_seconds, balanced))
-        heads[name] = {key: value.cpu() for key, value in head.state_dict().items()}
-    features = {"train": train_fe, "train_labels": train.labels, "test": test_fe,
-                "test_labels": test.labels}
-    return rows, features, heads
-
-
 def _latent_runs(study: ImageStudy):
+    """(method, K) of every latent run: every K of the sweep for EOS, the first for others.
+    The stages themselves are in imbaug.pipeline.image_latent."""
     for method in study.latent_methods:
         for k in (study.eos_k if method == "EOS" else study.eos_k[:1] or (None,)):
             yield method, k
