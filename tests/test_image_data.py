@@ -372,6 +372,15 @@ def test_failed_download_raises_image_data_error(tmp_path, no_network):
     assert "download is true" in str(caught.value)
 
 
+@pytest.mark.parametrize("name", ["cifar10", "svhn"])
+def test_failed_download_leaves_no_folder_behind(tmp_path, no_network, name):
+    root = tmp_path / "shared" / "data" / "images"  # a root outside the project, not there yet
+    with pytest.raises(ImageDataError, match=rf"'{name}'.*\n.*Expected there"):
+        load_image_source(name, root, download=True)
+    assert no_network  # a download was attempted (and refused)
+    assert list(tmp_path.iterdir()) == []
+
+
 # --- CelebA, Places365, iNaturalist on tiny trees --------------------------------------------
 
 # A subset of CelebA's 40 attributes in the file's column order, which differs from class order.

@@ -139,3 +139,20 @@ def list_image_tree(folder: str | Path) -> dict[str, FolderListing]:
             raise ImageFolderError(f"class folders {empty} in {listing.root} hold no image file "
                                    f"({', '.join(IMAGE_EXTENSIONS)})")
     return listings
+
+
+def missing_folders(path: str | Path) -> list[Path]:
+    """``path`` and those of its parents that do not exist yet, outermost first.
+
+    Record them before a download so :func:`remove_empty_folders` can undo what it created.
+    """
+    path = Path(path).expanduser().absolute()
+    return [folder for folder in reversed([path, *path.parents]) if not folder.exists()]
+
+
+def remove_empty_folders(folders: list[Path]) -> None:
+    """Remove ``folders`` (as listed by :func:`missing_folders`) that exist and are empty,
+    deepest first: a failed download leaves no empty tree behind, and never touches a file."""
+    for folder in reversed(folders):
+        if folder.is_dir() and not any(folder.iterdir()):
+            folder.rmdir()

@@ -25,7 +25,8 @@ import torch
 import torch.nn.functional as F
 from PIL import Image, ImageFile
 
-from imbaug.data.folders import ImageFolderError, list_image_tree, log_skipped
+from imbaug.data.folders import (ImageFolderError, list_image_tree, log_skipped, missing_folders,
+                                remove_empty_folders)
 from imbaug.data.profiles import imbalance_counts, imbalanced_indices
 from imbaug.io import load_torch, save_torch
 
@@ -506,7 +507,12 @@ def load_image_source(name: str, root: str | Path, *, image_size: int = 32, down
     if path is None and kind == "imagefolder":
         raise ValueError("the 'imagefolder' source needs path=<folder holding train/ and test/>")
     folder = Path(path if path is not None else root).expanduser()
-    train, test = _SOURCES[kind].load(folder, int(image_size), download)
+    created = missing_folders(folder)
+    try:
+        train, test = _SOURCES[kind].load(folder, int(image_size), download)
+    except ImageDataError:
+        remove_empty_folders(created)  # a failed download leaves no empty tree behind
+        raise
     if test_per_class is not None:
         test = sample_test_set(test, test_per_class)
     _log.info("image dataset %r: train %d images (%s); test %d images (%s)", name, len(train),

@@ -16,6 +16,8 @@ from urllib.error import URLError
 import numpy as np
 import pandas as pd
 
+from imbaug.data.folders import missing_folders, remove_empty_folders
+
 TARGET_COLUMN = "target"
 _log = logging.getLogger(__name__)
 
@@ -171,15 +173,15 @@ def _fetch_imblearn(name: str, data_home: str | None, download: bool):
     file = imblearn_cache_file(name, data_home)
     if not file.is_file() and not download:
         raise TabularDataError(_placement_message(name, file, "tabular.download is false"))
-    created = [] if file.is_file() else [f for f in (file.parent.parent, file.parent) if not f.exists()]
+    created = missing_folders(file.parent)
     try:
         bunch = fetch_datasets(data_home=str(file.parent.parent), filter_data=(name,),
                                download_if_missing=download)[name]
     except (OSError, URLError) as error:
-        _remove_empty(created)
+        remove_empty_folders(created)
         raise TabularDataError(_placement_message(name, file, f"download failed: {error}")) from error
     except Exception as error:  # numpy/zipfile raise several types for a damaged .npz
-        _remove_empty(created)
+        remove_empty_folders(created)
         raise TabularDataError(
             f"dataset {name!r}: the imbalanced-learn cache file {file} is corrupt or truncated "
             f"({type(error).__name__}: {error}); delete it and download again, or replace it "
@@ -192,13 +194,6 @@ def _placement_message(name: str, file: Path, reason: str) -> str:
             f"{file.name} (from imbalanced-learn's zenodo archive, "
             "https://zenodo.org/record/61452) in "
             f"{file.parent}, or point tabular.data_home at a folder whose zenodo/ holds it.")
-
-
-def _remove_empty(folders: list[Path]) -> None:
-    """Remove folders a failed download created, deepest first, if they are still empty."""
-    for folder in reversed(folders):
-        if folder.is_dir() and not any(folder.iterdir()):
-            folder.rmdir()
 
 
 # ---------------------------------------------------------------------------------------------
