@@ -88,19 +88,23 @@ def image_imbalance(dataset):
     return imbalance_of(dataset, IMAGE["imbalance"])
 
 
-def image_setting(dataset, key):
-    """A setting of the image study, with the dataset's image.per_dataset override applied."""
+def image_setting(dataset, key, arch=None):
+    """A setting of the image study, with the dataset's image.per_dataset override applied,
+    then (given ``arch``) the architecture's image.per_arch override."""
     override = IMAGE["per_dataset"].get(dataset, {}).get(key)
     if isinstance(override, dict):
-        return {**IMAGE[key], **override}
-    return IMAGE[key] if override is None else override
+        value = {**IMAGE[key], **override}
+    else:
+        value = IMAGE[key] if override is None else override
+    arch_override = IMAGE.get("per_arch", {}).get(arch, {}).get(key) if arch else None
+    return {**value, **arch_override} if isinstance(arch_override, dict) else value
 
 
-def image_train_params(dataset, method):
+def image_train_params(dataset, method, arch=None):
     """Only the settings this training uses (the registry's spec.settings, always all of
     them), so a config edit reruns just what it affects; a config sampler's entry too."""
     entry = IMAGE_METHODS.get(method, method)
-    params = {"train": image_setting(dataset, "train"), **config_settings(entry, IMAGE, "image")}
+    params = {"train": image_setting(dataset, "train", arch), **config_settings(entry, IMAGE, "image")}
     if "eos_k" in params:
         params["eos_k"] = params["eos_k"][:1]  # pixel-space EOS uses the first K
     if isinstance(entry, dict):

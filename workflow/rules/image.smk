@@ -65,7 +65,7 @@ rule image_train:
         provenance=f"{RUN}/{{method}}/provenance.parquet",
         features=f"{RUN}/{{method}}/features.pt",
     params:
-        train=lambda wc: image_train_params(wc.dataset, wc.method),
+        train=lambda wc: image_train_params(wc.dataset, wc.method, wc.arch),
         seed=config["seed"],
         device=config["device"],
     threads: 1

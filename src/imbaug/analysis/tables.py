@@ -60,8 +60,11 @@ def image_accuracy(metrics: pd.DataFrame) -> pd.DataFrame:
 
 
 # Layouts of the paper tables: column labels and the (loss,) method and space they show.
+# EOS Table I's Remix row has no FE cell (its footnote: ReMix balances per batch in pixel space).
 PIXEL_VS_FE = [("SMOTE", "SMOTE", "DSM"), ("B-SMOTE", "BSMOTE", "BSMOTE"),
-               ("Bal-SVM", "BalSVM", "BalSVM"), ("EOS", "EOS", "EOS")]
+               ("Bal-SVM", "BalSVM", "BalSVM"), ("Remix", "REMIX", None), ("EOS", "EOS", "EOS")]
+# EOS Tables II and IV: their LDAM is LDAM-DRW (section IV-A); DA Table V's LDAM has no DRW.
+EOS_TABLE_LOSSES = [("CE", "CE"), ("ASL", "ASL"), ("Focal", "Focal"), ("LDAM-DRW", "LDAM_DRW")]
 LOSS_BY_FE_METHOD = [("Baseline", "Base", "input"), ("SMOTE", "DSM", "latent"),
                      ("B-SMOTE", "BSMOTE", "latent"), ("Bal-SVM", "BalSVM", "latent"),
                      ("EOS", "EOS", "latent")]
@@ -86,28 +89,36 @@ def image_accuracy_markdown(table: pd.DataFrame) -> str:
 
 
 def _pixel_vs_fe(cells, key) -> str:
-    rows = [[label, _scores(cells, key, "CE", pixel, "input"), _scores(cells, key, "CE", fe, "latent")]
-            for label, pixel, fe in PIXEL_VS_FE]
+    rows = [[label, _scores(cells, key, "CE", pixel, "input"),
+             _scores(cells, key, "CE", fe, "latent") if fe else "–"] for label, pixel, fe in PIXEL_VS_FE]
     return ("### Over-sampling in pixel vs feature-embedding space, CE (EOS paper Table I)\n\n"
             + markdown_table(["Method", "Pixel space", "FE space"], rows))
 
 
+def _eos_table_losses(block) -> list[tuple[str, str]]:
+    """(row label, loss) of EOS Tables II/IV: the paper's losses present, in its order, then
+    any other loss run, labelled as not the paper's (e.g. LDAM without DRW)."""
+    run = list(dict.fromkeys(block.loc[block["method"] == "Base", "loss"]))
+    paper = [(label, loss) for label, loss in EOS_TABLE_LOSSES if loss in run]
+    named = {loss for _, loss in EOS_TABLE_LOSSES}
+    return paper + [(f"{loss} (not in the paper's table)", loss) for loss in run if loss not in named]
+
+
 def _loss_by_fe_method(cells, key, block) -> str:
-    losses = list(dict.fromkeys(block.loc[block["method"] == "Base", "loss"]))
-    rows = [[loss] + [_scores(cells, key, loss, method, space) for _, method, space in LOSS_BY_FE_METHOD]
-            for loss in losses]
+    rows = [[label] + [_scores(cells, key, loss, method, space) for _, method, space in LOSS_BY_FE_METHOD]
+            for label, loss in _eos_table_losses(block)]
     return ("### Losses x FE over-sampling (EOS paper Table II)\n\n"
             + markdown_table(["Loss"] + [label for label, *_ in LOSS_BY_FE_METHOD], rows))
 
 
 def _k_sweep(cells, key, block) -> str:
     """EOS paper Table IV: latent EOS for every K of the sweep (empty without a sweep)."""
-    losses = list(dict.fromkeys(block.loc[block["method"] == "Base", "loss"]))
-    sweeps = {loss: _eos_sweep(cells, key, loss, "latent") for loss in losses}
+    losses = _eos_table_losses(block)
+    sweeps = {loss: _eos_sweep(cells, key, loss, "latent") for _, loss in losses}
     ks = sorted({k for sweep in sweeps.values() for k, _ in sweep})
     if not ks:
         return ""
-    rows = [[loss] + [_scores(cells, key, loss, f"EOS_K{k}", "latent") for k in ks] for loss in losses]
+    rows = [[label] + [_scores(cells, key, loss, f"EOS_K{k}", "latent") for k in ks] for label, loss in losses]
     return ("### EOS in FE space by K (EOS paper Table IV)\n\n"
             + markdown_table(["Loss"] + [f"K={k}" for k in ks], rows))
 
