@@ -12,6 +12,7 @@ validate(config, "workflow/schemas/config.schema.yaml")
 
 
 include: "workflow/rules/common.smk"
+include: "workflow/rules/resources.smk"
 include: "workflow/rules/tabular.smk"
 include: "workflow/rules/image.smk"
 include: "workflow/rules/image_analysis.smk"

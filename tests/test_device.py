@@ -23,8 +23,13 @@ JOB = textwrap.dedent("""
 
 
 def _start_job(n_gpus, env):
-    return subprocess.Popen([sys.executable, "-c", JOB, str(n_gpus)], env=env,
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        [sys.executable, "-c", JOB, str(n_gpus)],
+        env=env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
 
 
 def _finish(job):
@@ -34,8 +39,7 @@ def _finish(job):
 
 @pytest.fixture
 def job_env(tmp_path):
-    env = {k: v for k, v in os.environ.items()
-           if k not in ("CUDA_VISIBLE_DEVICES", "SLURM_JOB_ID")}
+    env = {k: v for k, v in os.environ.items() if k not in ("CUDA_VISIBLE_DEVICES", "SLURM_JOB_ID")}
     env[device_module.LOCK_DIR_VARIABLE] = str(tmp_path / "slots")
     return env
 

@@ -9,8 +9,15 @@ import pandas as pd
 import pytest
 import torch
 
-from imbaug.io import (atomic_path, current_umask, is_snakemake, save_torch, write_csv,
-                       write_parquet, write_text)
+from imbaug.io import (
+    atomic_path,
+    current_umask,
+    is_snakemake,
+    save_torch,
+    write_csv,
+    write_parquet,
+    write_text,
+)
 
 FRAME = pd.DataFrame({"a": [1, 2], "b": [0.5, 1.5]})
 WRITERS = {
@@ -70,14 +77,17 @@ def test_failed_write_keeps_the_old_file_and_leaves_no_temporary(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["metrics.parquet"]
 
 
-@pytest.mark.parametrize("cmdline, expected", [
-    (["/home/u/.venv/bin/python3", "/home/u/.venv/bin/snakemake", "--cores", "2"], True),
-    (["/opt/conda/bin/snakemake", "--profile", "profiles/slurm"], True),
-    (["/usr/bin/python3", "-m", "snakemake", "--target-jobs", "image_train:cut=0"], True),
-    (["/usr/bin/python3", "/w/.snakemake/scripts/tmpa1b2.image_train.py"], False),
-    (["/usr/bin/bash", "-c", "set -euo pipefail; python /w/.snakemake/scripts/tmp.py"], False),
-    (["/usr/bin/python3", "-m", "pytest", "tests/test_snakemake.py"], False),
-])
+@pytest.mark.parametrize(
+    "cmdline, expected",
+    [
+        (["/home/u/.venv/bin/python3", "/home/u/.venv/bin/snakemake", "--cores", "2"], True),
+        (["/opt/conda/bin/snakemake", "--profile", "profiles/slurm"], True),
+        (["/usr/bin/python3", "-m", "snakemake", "--target-jobs", "image_train:cut=0"], True),
+        (["/usr/bin/python3", "/w/.snakemake/scripts/tmpa1b2.image_train.py"], False),
+        (["/usr/bin/bash", "-c", "set -euo pipefail; python /w/.snakemake/scripts/tmp.py"], False),
+        (["/usr/bin/python3", "-m", "pytest", "tests/test_snakemake.py"], False),
+    ],
+)
 def test_is_snakemake_tells_snakemake_from_its_jobs(cmdline, expected):
     assert is_snakemake(cmdline) is expected
 
@@ -99,8 +109,11 @@ def test_job_stops_cleanly_when_its_snakemake_dies(tmp_path):
     and its half-written output vanishes instead of surviving as an orphan."""
     fake_snakemake = subprocess.Popen(["sleep", "60"])
     out = tmp_path / "model.pt"
-    job = subprocess.Popen([sys.executable, "-c", JOB, str(fake_snakemake.pid), str(out)],
-                           stdout=subprocess.PIPE, text=True)
+    job = subprocess.Popen(
+        [sys.executable, "-c", JOB, str(fake_snakemake.pid), str(out)],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     assert job.stdout.readline() == "writing\n"
     assert job.poll() is None  # alive while its Snakemake is
     fake_snakemake.kill()

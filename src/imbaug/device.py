@@ -46,7 +46,9 @@ def pick_device(setting: str = "auto"):
     if name == "cpu" or (name == "auto" and not torch.cuda.is_available()):
         return torch.device("cpu")
     if name not in ("auto", "cuda") and not name.startswith("cuda:"):
-        raise ValueError(f"unknown device setting {setting!r}; use 'auto', 'cpu', 'cuda' or 'cuda:<index>'")
+        raise ValueError(
+            f"unknown device setting {setting!r}; use 'auto', 'cpu', 'cuda' or 'cuda:<index>'"
+        )
     if not torch.cuda.is_available():
         raise RuntimeError(
             f"device setting {setting!r} asks for a GPU, but torch sees no CUDA device "

@@ -100,7 +100,9 @@ def load_torch(path):
     try:
         return torch.load(path, map_location="cpu", weights_only=True)
     except Exception as error:  # torch raises several types for damaged/unsafe files
-        raise ValueError(f"cannot load {path}: corrupt or not a plain tensor file ({error})") from error
+        raise ValueError(
+            f"cannot load {path}: corrupt or not a plain tensor file ({error})"
+        ) from error
 
 
 def log_to(path) -> logging.Logger:

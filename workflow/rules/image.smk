@@ -71,6 +71,8 @@ rule image_train:
     threads: 1
     resources:
         gpu=1,
+        mem_mb=mem_mb_from_input("gpu", image_train_growth),  # resources.smk
+        runtime=image_train_runtime,
     conda:
         "../../envs/imbaug.yaml"
     log:
@@ -118,6 +120,8 @@ rule image_heads:
     threads: 1
     resources:
         gpu=1,
+        mem_mb=mem_mb_from_input("gpu"),  # resources.smk
+        runtime=network_runtime(image_head_epochs),
     conda:
         "../../envs/imbaug.yaml"
     log:
