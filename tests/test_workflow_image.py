@@ -280,7 +280,7 @@ def test_every_image_figure_and_analysis_table_is_built(small_run):
     assert ("CE", "EOS", "input") in runs and ("CE", "EOS_K5", "latent") in runs
     assert ("CE", "Balanced", "input") in runs and len(runs) == 13  # every run of the accuracy table
     assert (gaps.loc[gaps.subset == "all", "gap"] >= 0).all()
-    ce = pd.read_csv(folder / "results/tables/classification_embeddings.csv")
+    ce = pd.read_csv(folder / "results/tables/image_classification_embeddings.csv")
     assert {"needed_share", "distinct_needed", "top_share", "n_tp"} <= set(ce.columns)
     assert ce.needed_share.dropna().between(0, 1).all() and ce.top_share.dropna().between(0, 1).all()
     wall = pd.read_csv(folder / "results/tables/image_wall_time.csv")

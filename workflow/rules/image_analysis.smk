@@ -55,6 +55,8 @@ rule image_analysis:
     threads: 1
     resources:
         gpu=1,
+        mem_mb=mem_mb_from_input("gpu"),  # resources.smk
+        runtime=network_runtime(lambda wildcards: 1),
     conda:
         "../../envs/imbaug.yaml"
     log:
@@ -80,7 +82,7 @@ rule image_analysis_tables:
     output:
         gaps=report("results/tables/generalization_gap.csv", caption="../report/image_generalization_gap_table.rst",
                     category="Image analyses"),
-        embeddings=report("results/tables/classification_embeddings.csv",
+        embeddings=report("results/tables/image_classification_embeddings.csv",
                           caption="../report/image_classification_embeddings_table.rst", category="Image analyses"),
     conda:
         "../../envs/imbaug.yaml"
@@ -203,7 +205,7 @@ def image_analysis_targets():
     """Every image analysis table and figure of the study (final targets)."""
     if not IMAGE["datasets"] or not IMAGE["losses"]:
         return []
-    targets = ["results/tables/generalization_gap.csv", "results/tables/classification_embeddings.csv",
+    targets = ["results/tables/generalization_gap.csv", "results/tables/image_classification_embeddings.csv",
                "results/tables/image_wall_time.csv", "results/tables/image_wall_time.md"]
     for dataset in IMAGE["datasets"]:
         for arch in image_archs(dataset):

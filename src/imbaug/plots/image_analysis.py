@@ -178,7 +178,7 @@ def plot_classification_embeddings(summary: pd.DataFrame, profile: pd.DataFrame,
     axes[1].bar(means.index + width / 2, means["distinct_needed"], width, label="distinct, whole class",
                 color=CLASS_COLOURS["minority"])
     axes[1].set(title="Fig 4: per instance vs whole class", xlabel="class", ylabel="number of CE indices")
-    axes[1].legend(fontsize=8, loc="upper left")
+    axes[1].legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2, frameon=False)
     minority_profile = profile[profile["class"] == minority]
     for cut, block in minority_profile.groupby("cut"):
         values = np.sort(block["mean_ce"].to_numpy())[::-1]
