@@ -13,18 +13,26 @@ import numpy as np
 import pandas as pd
 import pytest
 from PIL import Image
-from workflow_helpers import snakemake, write_study
 
 from imbaug.config_checks import ConfigError, check_image_folders, check_tabular_files
 from imbaug.data.tabular import load_tabular
+from workflow_helpers import snakemake, write_study
 
 NO_IMAGES = {"image": {"datasets": []}}
 
 
 def tabular_study(folder: Path, name: str, spec: dict) -> dict:
-    return {"tabular": {"datasets": [name], "files": {name: spec}, "n_splits": 1,
-                        "methods": ["Base"], "classifiers": ["LG"], "latent_methods": []},
-            **NO_IMAGES}
+    return {
+        "tabular": {
+            "datasets": [name],
+            "files": {name: spec},
+            "n_splits": 1,
+            "methods": ["Base"],
+            "classifiers": ["LG"],
+            "latent_methods": [],
+        },
+        **NO_IMAGES,
+    }
 
 
 def write_nan_target(folder: Path) -> dict:
@@ -40,8 +48,13 @@ def write_nan_target(folder: Path) -> dict:
 def write_churn(folder: Path) -> dict:
     """T6: a yes/no target column; the config says ``minority: yes`` without quotes."""
     rng = np.random.default_rng(6)
-    frame = pd.DataFrame({"tenure": rng.normal(size=100), "spend": rng.normal(size=100),
-                          "churned": ["yes"] * 12 + ["no"] * 88})
+    frame = pd.DataFrame(
+        {
+            "tenure": rng.normal(size=100),
+            "spend": rng.normal(size=100),
+            "churned": ["yes"] * 12 + ["no"] * 88,
+        }
+    )
     frame.to_csv(folder / "churn.csv", index=False)
     return {"path": str(folder / "churn.csv"), "target": "churned", "minority": True}
 
@@ -53,15 +66,22 @@ def write_with_index(folder: Path) -> tuple[dict, dict]:
     frame["label"] = [0] * 270 + [1] * 30
     frame.to_csv(folder / "with_index.csv")  # index=True, pandas' default
     frame.to_csv(folder / "no_index.csv", index=False)
-    return ({"path": str(folder / "with_index.csv"), "target": "label", "minority": 1},
-            {"path": str(folder / "no_index.csv"), "target": "label", "minority": 1})
+    return (
+        {"path": str(folder / "with_index.csv"), "target": "label", "minority": 1},
+        {"path": str(folder / "no_index.csv"), "target": "label", "minority": 1},
+    )
 
 
 def write_ids_and_dates(folder: Path) -> dict:
     """Issue 10: a customer ID and a date next to the features."""
-    frame = pd.DataFrame({"customer": [f"c{i:03d}" for i in range(60)],
-                          "signup": pd.date_range("2024-01-01", periods=60).astype(str),
-                          "x": np.arange(60.0), "label": [1] * 6 + [0] * 54})
+    frame = pd.DataFrame(
+        {
+            "customer": [f"c{i:03d}" for i in range(60)],
+            "signup": pd.date_range("2024-01-01", periods=60).astype(str),
+            "x": np.arange(60.0),
+            "label": [1] * 6 + [0] * 54,
+        }
+    )
     frame.to_csv(folder / "customers.csv", index=False)
     return {"path": str(folder / "customers.csv"), "target": "label", "minority": 1}
 
@@ -75,13 +95,22 @@ def only_output(result) -> str:
 
 CONFIG_CASES = {
     # case: (writer, dataset name, expected message after "config tabular.files.<name>: ")
-    "T5": (write_nan_target, "nan_target",
-           r"target column 'label' is empty in 4 rows \(first at lines 5, 12, 18, 26 of the file\)"),
+    "T5": (
+        write_nan_target,
+        "nan_target",
+        r"target column 'label' is empty in 4 rows \(first at lines 5, 12, 18, 26 of the file\)",
+    ),
     "T6": (write_churn, "churn", r"boolean True.*YAML reads an unquoted yes/no.*minority: \"yes\""),
-    "T7": (lambda folder: write_with_index(folder)[0], "with_index",
-           r"\['Unnamed: 0'\] have no name.*exclude"),
-    "ids": (write_ids_and_dates, "customers",
-            r"non-numeric feature columns \{'customer': '\w+', 'signup': '\w+'\}.*exclude"),
+    "T7": (
+        lambda folder: write_with_index(folder)[0],
+        "with_index",
+        r"\['Unnamed: 0'\] have no name.*exclude",
+    ),
+    "ids": (
+        write_ids_and_dates,
+        "customers",
+        r"non-numeric feature columns \{'customer': '\w+', 'signup': '\w+'\}.*exclude",
+    ),
 }
 
 
@@ -103,8 +132,10 @@ def test_fixed_configs_of_the_tabular_cases_pass_the_check(tmp_path):
     files = {"churn": churn, "with_index": with_index, "customers": customers}
     check_tabular_files({"datasets": list(files), "files": files})
     assert load_tabular("churn", files=files).y.sum() == 12
-    np.testing.assert_array_equal(load_tabular("with_index", files=files).X,
-                                  load_tabular("no_index", files={"no_index": no_index}).X)
+    np.testing.assert_array_equal(
+        load_tabular("with_index", files=files).X,
+        load_tabular("no_index", files={"no_index": no_index}).X,
+    )
     assert load_tabular("customers", files=files).feature_names == ["x"]
 
 
@@ -123,7 +154,9 @@ def test_config_check_reads_past_the_csv_sample_for_labels(tmp_path, monkeypatch
     frame = pd.DataFrame({"x": np.arange(40.0), "label": ["no"] * 30 + ["yes"] * 9 + [None]})
     frame.to_csv(tmp_path / "late.csv", index=False)
     spec = {"path": str(tmp_path / "late.csv"), "target": "label", "minority": "yes"}
-    with pytest.raises(ConfigError, match=r"config tabular\.files\.late: .*empty in 1 row \(first at line 41 "):
+    with pytest.raises(
+        ConfigError, match=r"config tabular\.files\.late: .*empty in 1 row \(first at line 41 "
+    ):
         check_tabular_files({"datasets": ["late"], "files": {"late": spec}})
 
 
@@ -157,18 +190,33 @@ def write_corrupt_tree(root: Path) -> None:
     noise = np.random.default_rng(3).integers(0, 256, (40, 40, 3), dtype=np.uint8)
     Image.fromarray(noise).save(root / "train" / "dog" / "half.jpg")
     data = (root / "train" / "dog" / "half.jpg").read_bytes()
-    (root / "train" / "dog" / "half.jpg").write_bytes(data[:len(data) // 2])
+    (root / "train" / "dog" / "half.jpg").write_bytes(data[: len(data) // 2])
     (root / "test" / "cat" / "page.png").write_text("<!DOCTYPE html><html>Error 403</html>")
 
 
 def test_image_cases_data_jobs_name_classes_and_every_bad_file(tmp_path):
     write_hidden_tree(tmp_path / "hidden")
     write_corrupt_tree(tmp_path / "corrupt")
-    study = write_study(tmp_path, {"tabular": {"datasets": []}, "image": {
-        "datasets": ["hidden", "corrupt"], "image_size": {"hidden": 8, "corrupt": 8},
-        "folders": {"hidden": str(tmp_path / "hidden"), "corrupt": str(tmp_path / "corrupt")},
-        "archs": ["resnet8"], "losses": ["CE"], "input_losses": ["CE"], "methods": ["ROS"],
-        "latent_methods": ["EOS"], "train": {"epochs": 1, "batch_size": 16, "warmup_epochs": 0}}})
+    study = write_study(
+        tmp_path,
+        {
+            "tabular": {"datasets": []},
+            "image": {
+                "datasets": ["hidden", "corrupt"],
+                "image_size": {"hidden": 8, "corrupt": 8},
+                "folders": {
+                    "hidden": str(tmp_path / "hidden"),
+                    "corrupt": str(tmp_path / "corrupt"),
+                },
+                "archs": ["resnet8"],
+                "losses": ["CE"],
+                "input_losses": ["CE"],
+                "methods": ["ROS"],
+                "latent_methods": ["EOS"],
+                "train": {"epochs": 1, "batch_size": 16, "warmup_epochs": 0},
+            },
+        },
+    )
     result = snakemake(study, "--cores", "2", "--keep-going", "--until", "image_data", timeout=600)
     assert result.returncode != 0  # the corrupt tree's data job fails
     logs = tmp_path / "results" / "logs" / "image"
@@ -185,14 +233,23 @@ def test_image_cases_data_jobs_name_classes_and_every_bad_file(tmp_path):
 def test_image_folder_problems_are_config_errors(tmp_path):
     write_tree(tmp_path / "tree", {"train": {"cat": 2, "dog": 2}, "test": {"cat": 1, "fox": 1}})
     image = {"datasets": ["mine"], "folders": {"mine": str(tmp_path / "tree")}, "imbalance": {}}
-    with pytest.raises(ConfigError, match=r"config image\.folders\.mine: class folders differ.*"
-                                          r"only in train \['dog'\], only in test \['fox'\]"):
+    with pytest.raises(
+        ConfigError,
+        match=r"config image\.folders\.mine: class folders differ.*"
+        r"only in train \['dog'\], only in test \['fox'\]",
+    ):
         check_image_folders(image)
     write_hidden_tree(tmp_path / "hidden")
-    hidden = {"datasets": ["h"], "folders": {"h": str(tmp_path / "hidden")},
-              "imbalance": {"h": {"test_per_class": [2, 2, 2]}}}
-    with pytest.raises(ConfigError, match=r"config image\.imbalance\.h\.test_per_class: 3 counts "
-                                          r"\[2, 2, 2\] for 2 classes \['cat', 'dog'\]"):
+    hidden = {
+        "datasets": ["h"],
+        "folders": {"h": str(tmp_path / "hidden")},
+        "imbalance": {"h": {"test_per_class": [2, 2, 2]}},
+    }
+    with pytest.raises(
+        ConfigError,
+        match=r"config image\.imbalance\.h\.test_per_class: 3 counts "
+        r"\[2, 2, 2\] for 2 classes \['cat', 'dog'\]",
+    ):
         check_image_folders(hidden)  # .ipynb_checkpoints is not a third class
     hidden["imbalance"]["h"]["test_per_class"] = [2, 2]
     check_image_folders(hidden)

@@ -61,11 +61,16 @@ def no_network(monkeypatch):
 @pytest.fixture
 def accept_tiny_files(monkeypatch):
     """Let torchvision accept the miniature dataset files (their MD5s cannot match)."""
+
     def exists(fpath, md5=None):
         return os.path.isfile(fpath)
 
-    for module in (torchvision.datasets.cifar, torchvision.datasets.svhn,
-                   torchvision.datasets.celeba, torchvision.datasets.places365):
+    for module in (
+        torchvision.datasets.cifar,
+        torchvision.datasets.svhn,
+        torchvision.datasets.celeba,
+        torchvision.datasets.places365,
+    ):
         monkeypatch.setattr(module, "check_integrity", exists)
 
 
@@ -101,13 +106,16 @@ def test_step_and_none_profiles():
     assert imbalance_counts(300, 3, "none", 1) == [300, 300, 300]
 
 
-@pytest.mark.parametrize("args, kwargs, message", [
-    ((100, 10, "linear", 10), {}, "unknown imbalance profile 'linear'"),
-    ((100, 10, "exp", 0.5), {}, "ratio must be >= 1"),
-    ((0, 10, "exp", 10), {}, "n_max must be a positive integer"),
-    ((100, 10, "exp", 1000), {}, "too large"),
-    ((100, 4, "step", 10), {"n_majority": 5}, "n_majority must be an integer in 1..4"),
-])
+@pytest.mark.parametrize(
+    "args, kwargs, message",
+    [
+        ((100, 10, "linear", 10), {}, "unknown imbalance profile 'linear'"),
+        ((100, 10, "exp", 0.5), {}, "ratio must be >= 1"),
+        ((0, 10, "exp", 10), {}, "n_max must be a positive integer"),
+        ((100, 10, "exp", 1000), {}, "too large"),
+        ((100, 4, "step", 10), {"n_majority": 5}, "n_majority must be an integer in 1..4"),
+    ],
+)
 def test_profile_errors_name_the_problem(args, kwargs, message):
     with pytest.raises(ValueError, match=message):
         imbalance_counts(*args, **kwargs)
@@ -173,8 +181,11 @@ def test_imageset_validates_its_fields():
 
 def test_imageset_save_load_roundtrip(tmp_path):
     rng = np.random.default_rng(0)
-    big = ImageSet(torch.from_numpy(rng.integers(0, 256, (40, 3, 8, 8), dtype=np.uint8)),
-                   torch.from_numpy(rng.integers(0, 3, 40)), ["x", "y", "z"])
+    big = ImageSet(
+        torch.from_numpy(rng.integers(0, 256, (40, 3, 8, 8), dtype=np.uint8)),
+        torch.from_numpy(rng.integers(0, 3, 40)),
+        ["x", "y", "z"],
+    )
     part = ImageSet(big.images[:4], big.labels[:4], big.classes)  # views into a larger storage
     path = tmp_path / "sets" / "part.pt"
     part.save(path)
@@ -198,8 +209,14 @@ def test_corrupt_or_foreign_files_give_clear_errors(tmp_path):
     with pytest.raises(ValueError, match=r"foreign.pt is not an ImageSet file.*\['weights'\]"):
         ImageSet.load(foreign)
     wrong_dtype = tmp_path / "floats.pt"
-    torch.save({"images": torch.zeros(2, 1, 2, 2), "labels": torch.zeros(2, dtype=torch.int64),
-                "classes": ["a"]}, wrong_dtype)
+    torch.save(
+        {
+            "images": torch.zeros(2, 1, 2, 2),
+            "labels": torch.zeros(2, dtype=torch.int64),
+            "classes": ["a"],
+        },
+        wrong_dtype,
+    )
     with pytest.raises(ValueError, match="floats.pt holds an invalid ImageSet: .*uint8"):
         ImageSet.load(wrong_dtype)
 
@@ -215,7 +232,9 @@ def test_digits_loader_offline(tmp_path, no_network):
     assert train.images.min().item() == 0 and train.images.max().item() == 255
     totals = np.add(train.class_counts(), test.class_counts())
     assert totals.sum() == 1797
-    assert all(abs(t - total / 3) <= 1 for t, total in zip(test.class_counts(), totals))  # stratified
+    assert all(
+        abs(t - total / 3) <= 1 for t, total in zip(test.class_counts(), totals)
+    )  # stratified
     assert no_network == []
 
     native, _ = load_image_source("digits", tmp_path, image_size=8)
@@ -227,9 +246,19 @@ def test_digits_loader_offline(tmp_path, no_network):
 
 
 def test_unknown_name_and_catalogue():
-    assert {"digits", "cifar10", "cifar100", "svhn", "celeba_hair", "places365_5",
-            "inat2017_5", "imagefolder"} == set(IMAGE_DATASETS)
-    with pytest.raises(ValueError, match="unknown image dataset 'mnist'; valid names: digits, cifar10"):
+    assert {
+        "digits",
+        "cifar10",
+        "cifar100",
+        "svhn",
+        "celeba_hair",
+        "places365_5",
+        "inat2017_5",
+        "imagefolder",
+    } == set(IMAGE_DATASETS)
+    with pytest.raises(
+        ValueError, match="unknown image dataset 'mnist'; valid names: digits, cifar10"
+    ):
         load_image_source("mnist", "data")
     with pytest.raises(ValueError, match="needs path"):
         load_image_source("imagefolder", "data")
@@ -253,8 +282,9 @@ def write_image_folder(root: Path, test_classes=("cat", "dog", "emu")) -> None:
 
 def test_image_folder_loads_resized_rgb_with_labels(tmp_path):
     write_image_folder(tmp_path / "mine")
-    train, test = load_image_source("my_images", tmp_path / "unused", image_size=16,
-                                    path=tmp_path / "mine")
+    train, test = load_image_source(
+        "my_images", tmp_path / "unused", image_size=16, path=tmp_path / "mine"
+    )
     assert train.classes == test.classes == ["cat", "dog", "emu"]
     assert train.images.shape == (9, 3, 16, 16) and test.images.shape == (6, 3, 16, 16)
     assert train.class_counts() == [3, 3, 3] and test.class_counts() == [2, 2, 2]
@@ -262,8 +292,10 @@ def test_image_folder_loads_resized_rgb_with_labels(tmp_path):
         for image, label in zip(images, labels):
             colour = FOLDER_COLOURS[train.classes[label]]
             assert_solid(image, colour, tolerance=3)  # 3: the JPEG; PNGs come out exact
-    assert torch.equal(load_image_source("x", "unused", image_size=16, path=tmp_path / "mine")[0].images,
-                       train.images)
+    assert torch.equal(
+        load_image_source("x", "unused", image_size=16, path=tmp_path / "mine")[0].images,
+        train.images,
+    )
 
 
 def test_image_folder_class_mismatch_and_missing_tree(tmp_path):
@@ -277,8 +309,9 @@ def test_image_folder_class_mismatch_and_missing_tree(tmp_path):
 # --- CIFAR and SVHN on tiny files ------------------------------------------------------------
 
 
-def write_cifar_batches(folder: Path, batches: dict[str, int], label_key: str, n_classes: int,
-                        rng) -> dict[str, tuple[np.ndarray, list[int]]]:
+def write_cifar_batches(
+    folder: Path, batches: dict[str, int], label_key: str, n_classes: int, rng
+) -> dict[str, tuple[np.ndarray, list[int]]]:
     """Pickled batches as torchvision reads them: rows of 3072 bytes, channel-major."""
     folder.mkdir(parents=True)
     written = {}
@@ -317,8 +350,9 @@ def test_cifar10_loader_reads_torchvision_files(tmp_path, accept_tiny_files):
 
 def test_cifar100_loader_reads_fine_labels(tmp_path, accept_tiny_files):
     folder = tmp_path / "cifar-100-python"
-    written = write_cifar_batches(folder, {"train": 4, "test": 2}, "fine_labels", 100,
-                                  np.random.default_rng(2))
+    written = write_cifar_batches(
+        folder, {"train": 4, "test": 2}, "fine_labels", 100, np.random.default_rng(2)
+    )
     with open(folder / "meta", "wb") as f:
         pickle.dump({"fine_label_names": [f"fine{i}" for i in range(100)]}, f)
     train, test = load_image_source("cifar100", tmp_path, download=False)
@@ -333,8 +367,10 @@ def test_svhn_loader_maps_label_10_to_digit_0(tmp_path, accept_tiny_files):
     arrays = {}
     for part, labels in (("train", [10, 1, 5, 10, 9]), ("test", [3, 10])):
         x = rng.integers(0, 256, (32, 32, 3, len(labels)), dtype=np.uint8)
-        scipy.io.savemat(tmp_path / f"{part}_32x32.mat",
-                         {"X": x, "y": np.array(labels, dtype=np.uint8).reshape(-1, 1)})
+        scipy.io.savemat(
+            tmp_path / f"{part}_32x32.mat",
+            {"X": x, "y": np.array(labels, dtype=np.uint8).reshape(-1, 1)},
+        )
         arrays[part] = x
     train, test = load_image_source("svhn", tmp_path, download=False)
     assert train.labels.tolist() == [0, 1, 5, 0, 9] and test.labels.tolist() == [3, 0]
@@ -390,28 +426,43 @@ CLASS_COLOURS = [(250, 0, 0), (0, 250, 0), (0, 0, 250), (250, 250, 0), (0, 250, 
 
 def write_tiny_celeba(root: Path) -> None:
     # (split, hair attributes set); rows with zero or two hair attributes must be dropped
-    rows = [(0, {"Black_Hair"}), (0, {"Brown_Hair", "Blond_Hair"}), (0, {"Brown_Hair"}), (0, set()),
-            (0, {"Bald"}), (0, {"Gray_Hair"}), (1, {"Blond_Hair"}), (2, {"Blond_Hair"}),
-            (2, {"Black_Hair"})]
+    rows = [
+        (0, {"Black_Hair"}),
+        (0, {"Brown_Hair", "Blond_Hair"}),
+        (0, {"Brown_Hair"}),
+        (0, set()),
+        (0, {"Bald"}),
+        (0, {"Gray_Hair"}),
+        (1, {"Blond_Hair"}),
+        (2, {"Blond_Hair"}),
+        (2, {"Black_Hair"}),
+    ]
     hair_order = ["Black_Hair", "Brown_Hair", "Blond_Hair", "Gray_Hair", "Bald"]
     folder = root / "celeba"
     names = [f"{i + 1:06d}.jpg" for i in range(len(rows))]
     attr_lines, partition_lines = [], []
     for name, (split, hair) in zip(names, rows):
         partition_lines.append(f"{name} {split}")
-        attr_lines.append(name + " " + " ".join("1" if a in hair else "-1" for a in CELEBA_ATTRIBUTES))
+        attr_lines.append(
+            name + " " + " ".join("1" if a in hair else "-1" for a in CELEBA_ATTRIBUTES)
+        )
         colour = CLASS_COLOURS[hair_order.index(next(iter(hair)))] if len(hair) == 1 else (9, 9, 9)
         solid_image(folder / "img_align_celeba" / name, colour, size=(178, 218))
     n = len(names)
     (folder / "list_eval_partition.txt").write_text("\n".join(partition_lines) + "\n")
     (folder / "identity_CelebA.txt").write_text("\n".join(f"{m} 1" for m in names) + "\n")
     (folder / "list_attr_celeba.txt").write_text(
-        f"{n}\n{' '.join(CELEBA_ATTRIBUTES)}\n" + "\n".join(attr_lines) + "\n")
+        f"{n}\n{' '.join(CELEBA_ATTRIBUTES)}\n" + "\n".join(attr_lines) + "\n"
+    )
     (folder / "list_bbox_celeba.txt").write_text(
-        f"{n}\nimage_id x_1 y_1 width height\n" + "\n".join(f"{m} 1 2 3 4" for m in names) + "\n")
+        f"{n}\nimage_id x_1 y_1 width height\n" + "\n".join(f"{m} 1 2 3 4" for m in names) + "\n"
+    )
     (folder / "list_landmarks_align_celeba.txt").write_text(
         f"{n}\nlefteye_x lefteye_y righteye_x righteye_y nose_x nose_y leftmouth_x leftmouth_y "
-        "rightmouth_x rightmouth_y\n" + "\n".join(f"{m} " + " ".join(["5"] * 10) for m in names) + "\n")
+        "rightmouth_x rightmouth_y\n"
+        + "\n".join(f"{m} " + " ".join(["5"] * 10) for m in names)
+        + "\n"
+    )
 
 
 def assert_labels_match_colours(image_set: ImageSet) -> None:
@@ -430,29 +481,54 @@ def test_celeba_hair_keeps_single_attribute_faces(tmp_path, accept_tiny_files):
 
 
 def write_tiny_places(root: Path, with_images: bool = True) -> None:
-    categories = ["/a/airfield", "/a/alley", "/a/amusement_park", "/a/aquarium", "/b/bakery/shop",
-                  "/b/barn", "/b/baseball_field"]
+    categories = [
+        "/a/airfield",
+        "/a/alley",
+        "/a/amusement_park",
+        "/a/aquarium",
+        "/b/bakery/shop",
+        "/b/barn",
+        "/b/baseball_field",
+    ]
     (root / "categories_places365.txt").parent.mkdir(parents=True, exist_ok=True)
     (root / "categories_places365.txt").write_text(
-        "".join(f"{c} {i}\n" for i, c in enumerate(categories)))
-    label_of = {"/a/airfield": 0, "/a/amusement_park": 1, "/a/aquarium": 2, "/b/baseball_field": 3,
-                "/b/barn": 4}
-    train = ["/a/airfield", "/a/alley", "/b/barn", "/b/baseball_field", "/a/aquarium",
-             "/a/amusement_park", "/b/bakery/shop", "/b/barn"]
+        "".join(f"{c} {i}\n" for i, c in enumerate(categories))
+    )
+    label_of = {
+        "/a/airfield": 0,
+        "/a/amusement_park": 1,
+        "/a/aquarium": 2,
+        "/b/baseball_field": 3,
+        "/b/barn": 4,
+    }
+    train = [
+        "/a/airfield",
+        "/a/alley",
+        "/b/barn",
+        "/b/baseball_field",
+        "/a/aquarium",
+        "/a/amusement_park",
+        "/b/bakery/shop",
+        "/b/barn",
+    ]
     val = ["/b/barn", "/a/alley", "/a/airfield"]
     train_lines, val_lines = [], []
     for i, category in enumerate(train):
         image = f"{category}/{i:08d}.jpg"
         train_lines.append(f"{image} {categories.index(category)}")
         if with_images:
-            solid_image(root / "data_256_standard" / image.lstrip("/"),
-                        CLASS_COLOURS[label_of.get(category, 0)], size=(256, 256))
+            solid_image(
+                root / "data_256_standard" / image.lstrip("/"),
+                CLASS_COLOURS[label_of.get(category, 0)],
+                size=(256, 256),
+            )
     for i, category in enumerate(val):
         image = f"Places365_val_{i:08d}.jpg"
         val_lines.append(f"{image} {categories.index(category)}")
         if with_images:
-            solid_image(root / "val_256" / image, CLASS_COLOURS[label_of.get(category, 0)],
-                        size=(256, 256))
+            solid_image(
+                root / "val_256" / image, CLASS_COLOURS[label_of.get(category, 0)], size=(256, 256)
+            )
     (root / "places365_train_standard.txt").write_text("\n".join(train_lines) + "\n")
     (root / "places365_val.txt").write_text("\n".join(val_lines) + "\n")
 
@@ -478,8 +554,11 @@ def write_tiny_inat(root: Path) -> None:
     for super_category, label in supers.items():
         colour = (9, 9, 9) if label is None else CLASS_COLOURS[label]
         for i in range(5):  # two species per super-category, files of different sizes
-            solid_image(root / "2017" / super_category / f"species_{i % 2}" / f"{i}.jpg", colour,
-                        size=(60 + 10 * i, 50))
+            solid_image(
+                root / "2017" / super_category / f"species_{i % 2}" / f"{i}.jpg",
+                colour,
+                size=(60 + 10 * i, 50),
+            )
 
 
 def test_inat2017_holds_out_a_stratified_fifth(tmp_path):
@@ -489,8 +568,12 @@ def test_inat2017_holds_out_a_stratified_fifth(tmp_path):
     assert train.class_counts() == [4] * 5 and test.class_counts() == [1] * 5
     assert_labels_match_colours(train)
     assert_labels_match_colours(test)
-    again_train, again_test = load_image_source("inat2017_5", tmp_path, download=False, image_size=8)
-    assert torch.equal(again_test.images, test.images) and torch.equal(again_train.labels, train.labels)
+    again_train, again_test = load_image_source(
+        "inat2017_5", tmp_path, download=False, image_size=8
+    )
+    assert torch.equal(again_test.images, test.images) and torch.equal(
+        again_train.labels, train.labels
+    )
 
 
 def test_inat2017_missing_folder_is_an_image_data_error(tmp_path):
@@ -526,9 +609,14 @@ def test_hidden_folders_and_files_are_never_classes_or_images(tmp_path, caplog):
     assert train.classes == test.classes == ["cat", "dog", "emu"]
     assert train.class_counts() == [3, 3, 3] and test.class_counts() == [2, 2, 2]
     skipped = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
-    assert any("skipped 4 hidden" in m and ".ipynb_checkpoints" in m and "dog/._a.png" in m
-               for m in skipped), skipped
-    assert "train 9 images (cat: 3, dog: 3, emu: 3); test 6 images (cat: 2, dog: 2, emu: 2)" in caplog.text
+    assert any(
+        "skipped 4 hidden" in m and ".ipynb_checkpoints" in m and "dog/._a.png" in m
+        for m in skipped
+    ), skipped
+    assert (
+        "train 9 images (cat: 3, dog: 3, emu: 3); test 6 images (cat: 2, dog: 2, emu: 2)"
+        in caplog.text
+    )
 
 
 def truncated_jpeg(path: Path) -> None:
@@ -536,7 +624,7 @@ def truncated_jpeg(path: Path) -> None:
     noise = np.random.default_rng(0).integers(0, 256, (64, 64, 3), dtype=np.uint8)
     Image.fromarray(noise).save(path)
     data = path.read_bytes()
-    path.write_bytes(data[:len(data) // 2])
+    path.write_bytes(data[: len(data) // 2])
 
 
 def png_with_bad_checksum(path: Path) -> None:
@@ -544,7 +632,7 @@ def png_with_bad_checksum(path: Path) -> None:
     solid_image(path, (10, 200, 30))
     data = bytearray(path.read_bytes())
     start = data.index(b"IDAT")
-    length = int.from_bytes(data[start - 4:start], "big")
+    length = int.from_bytes(data[start - 4 : start], "big")
     data[start + 4 + length] ^= 0xFF  # first CRC byte
     path.write_bytes(bytes(data))
 
@@ -560,8 +648,12 @@ def test_every_unreadable_image_is_named_in_one_message(tmp_path):
         load_image_source("mine", "unused", image_size=8, path=root)
     message = str(error.value)
     assert message.startswith("4 of 19 image files cannot be read")
-    for name, reason in (("dog/empty.jpg", "cannot identify"), ("cat/half.jpg", "truncated"),
-                         ("emu/error.png", "cannot identify"), ("emu/crc.png", "checksum")):
+    for name, reason in (
+        ("dog/empty.jpg", "cannot identify"),
+        ("cat/half.jpg", "truncated"),
+        ("emu/error.png", "cannot identify"),
+        ("emu/crc.png", "checksum"),
+    ):
         assert re.search(rf"{re.escape(name)}: \w+: .*{reason}", message, re.I), (name, message)
 
 
@@ -618,8 +710,9 @@ def test_test_per_class_errors_name_the_classes():
 
 def test_inat2017_loader_draws_test_per_class(tmp_path):
     write_tiny_inat(tmp_path)
-    train, test = load_image_source("inat2017_5", tmp_path, download=False, image_size=8,
-                                    test_per_class=1)
+    train, test = load_image_source(
+        "inat2017_5", tmp_path, download=False, image_size=8, test_per_class=1
+    )
     assert test.class_counts() == [1] * 5 and train.class_counts() == [4] * 5
     with pytest.raises(ValueError, match="'plant' has 1 images, 2 asked for"):
         load_image_source("inat2017_5", tmp_path, download=False, image_size=8, test_per_class=2)

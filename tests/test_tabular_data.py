@@ -3,8 +3,13 @@ import pandas as pd
 import pytest
 
 from imbaug.data.splits import make_split, split_indices
-from imbaug.data.tabular import (EMBEDDED_DATASETS, TabularData, TabularDataError, load_tabular,
-                                 validate_tabular)
+from imbaug.data.tabular import (
+    EMBEDDED_DATASETS,
+    TabularData,
+    TabularDataError,
+    load_tabular,
+    validate_tabular,
+)
 
 
 @pytest.mark.parametrize("name", list(EMBEDDED_DATASETS))
@@ -46,23 +51,36 @@ def _write_csv(tmp_path, frame, name="mine.csv"):
 
 def _frame(n=40, minority=4):
     rng = np.random.default_rng(0)
-    return pd.DataFrame({"a": rng.normal(size=n), "b": rng.normal(size=n),
-                         "label": ["yes"] * minority + ["no"] * (n - minority)})
+    return pd.DataFrame(
+        {
+            "a": rng.normal(size=n),
+            "b": rng.normal(size=n),
+            "label": ["yes"] * minority + ["no"] * (n - minority),
+        }
+    )
 
 
 @pytest.mark.parametrize("file_name", ["mine.csv", "mine.parquet"])
 def test_user_file_with_named_minority(tmp_path, file_name):
-    files = {"mine": {"path": _write_csv(tmp_path, _frame(), file_name), "target": "label",
-                      "minority": "yes"}}
+    files = {
+        "mine": {
+            "path": _write_csv(tmp_path, _frame(), file_name),
+            "target": "label",
+            "minority": "yes",
+        }
+    }
     data = load_tabular("mine", files=files)
     assert data.feature_names == ["a", "b"]
     assert data.y[:4].tolist() == [1, 1, 1, 1] and data.y.sum() == 4
 
 
-@pytest.mark.parametrize("spec, message", [
-    ({"target": "class", "minority": "yes"}, "target column 'class' is not in"),
-    ({"target": "label", "minority": "maybe"}, "minority label 'maybe' never occurs"),
-])
+@pytest.mark.parametrize(
+    "spec, message",
+    [
+        ({"target": "class", "minority": "yes"}, "target column 'class' is not in"),
+        ({"target": "label", "minority": "maybe"}, "minority label 'maybe' never occurs"),
+    ],
+)
 def test_user_file_errors_name_the_problem(tmp_path, spec, message):
     files = {"mine": {"path": _write_csv(tmp_path, _frame()), **spec}}
     with pytest.raises(TabularDataError, match=message):
@@ -135,24 +153,34 @@ def _user(tmp_path, frame, file_name="mine.csv", index=False, **spec):
 def test_missing_labels_are_refused_with_count_and_file_lines(tmp_path):
     frame = _frame()
     frame.loc[[3, 7, 30], "label"] = None  # one minority row (3) and two majority rows
-    with pytest.raises(TabularDataError, match=r"'label' is empty in 3 rows \(first at lines 5, 9, 32 "
-                                               r"of the file\)"):
+    with pytest.raises(
+        TabularDataError,
+        match=r"'label' is empty in 3 rows \(first at lines 5, 9, 32 "
+        r"of the file\)",
+    ):
         load_tabular("mine", files=_user(tmp_path, frame))
-    with pytest.raises(TabularDataError, match=r"empty in 3 rows \(first at rows 3, 7, 30 \(from 0\)"):
+    with pytest.raises(
+        TabularDataError, match=r"empty in 3 rows \(first at rows 3, 7, 30 \(from 0\)"
+    ):
         load_tabular("mine", files=_user(tmp_path, frame, "mine.parquet"))
 
 
 def test_missing_feature_values_name_the_column_and_line(tmp_path):
     frame = _frame()
     frame.loc[12, "b"] = None
-    with pytest.raises(TabularDataError, match=r"columns \['b'\] hold missing.* in 1 row \(first at line 14 "):
+    with pytest.raises(
+        TabularDataError, match=r"columns \['b'\] hold missing.* in 1 row \(first at line 14 "
+    ):
         load_tabular("mine", files=_user(tmp_path, frame))
 
 
 def test_yaml_boolean_minority_says_to_quote_it(tmp_path):
     files = _user(tmp_path, _frame(), minority=True)  # what YAML makes of `minority: yes`
-    with pytest.raises(TabularDataError, match=r"boolean True.*\['no', 'yes'\].*YAML.*quote.*"
-                                               r"minority: \"yes\""):
+    with pytest.raises(
+        TabularDataError,
+        match=r"boolean True.*\['no', 'yes'\].*YAML.*quote.*"
+        r"minority: \"yes\"",
+    ):
         load_tabular("mine", files=files)
     off = _user(tmp_path, _frame().replace({"yes": "on", "no": "off"}), minority=False)
     with pytest.raises(TabularDataError, match=r'boolean False.*minority: "off"'):
@@ -165,22 +193,33 @@ def test_boolean_minority_matches_a_boolean_column(tmp_path):
     assert data.y.sum() == 4 and data.y[:4].all()
 
 
-@pytest.mark.parametrize("labels, minority", [
-    ([0.0, 1.0], 1), ([0.0, 1.0], "1"), ([0, 1], 1.0), ([0, 1], "1"), (["0", "1"], 1),
-])
+@pytest.mark.parametrize(
+    "labels, minority",
+    [
+        ([0.0, 1.0], 1),
+        ([0.0, 1.0], "1"),
+        ([0, 1], 1.0),
+        ([0, 1], "1"),
+        (["0", "1"], 1),
+    ],
+)
 def test_numeric_minority_matches_numerically(tmp_path, labels, minority):
     frame = _frame().assign(label=[labels[1]] * 4 + [labels[0]] * 36)
     path = tmp_path / "mine.parquet"
     frame.to_parquet(path)  # Parquet keeps the label dtype (float, int or text) exactly
-    data = load_tabular("mine", files={"mine": {"path": str(path), "target": "label",
-                                                "minority": minority}})
+    data = load_tabular(
+        "mine", files={"mine": {"path": str(path), "target": "label", "minority": minority}}
+    )
     assert data.y.tolist() == [1] * 4 + [0] * 36
 
 
 def test_saved_row_index_is_refused_and_can_be_excluded(tmp_path, caplog):
     frame = _frame()
-    with pytest.raises(TabularDataError, match=r"\['Unnamed: 0'\] have no name.*index=False.*"
-                                               r"tabular\.files\.mine\.exclude"):
+    with pytest.raises(
+        TabularDataError,
+        match=r"\['Unnamed: 0'\] have no name.*index=False.*"
+        r"tabular\.files\.mine\.exclude",
+    ):
         load_tabular("mine", files=_user(tmp_path, frame, index=True))
     files = _user(tmp_path, frame, index=True, exclude=["Unnamed: 0"])
     with caplog.at_level("INFO", logger="imbaug.data.tabular"):
@@ -188,13 +227,21 @@ def test_saved_row_index_is_refused_and_can_be_excluded(tmp_path, caplog):
     clean = load_tabular("clean", files={"clean": {**_user(tmp_path, frame, "clean.csv")["mine"]}})
     np.testing.assert_array_equal(data.X, clean.X)
     assert data.feature_names == ["a", "b"]
-    assert "feature columns used: a, b" in caplog.text and "excluded columns ['Unnamed: 0']" in caplog.text
+    assert (
+        "feature columns used: a, b" in caplog.text
+        and "excluded columns ['Unnamed: 0']" in caplog.text
+    )
 
 
 def test_non_numeric_columns_are_named_and_can_be_excluded(tmp_path):
-    frame = _frame().assign(id=[f"p{i}" for i in range(40)], day=pd.date_range("2024-01-01", periods=40))
-    with pytest.raises(TabularDataError, match=r"non-numeric feature columns \{'id': '\w+', "
-                                               r"'day': '\w+'\}.*exclude"):
+    frame = _frame().assign(
+        id=[f"p{i}" for i in range(40)], day=pd.date_range("2024-01-01", periods=40)
+    )
+    with pytest.raises(
+        TabularDataError,
+        match=r"non-numeric feature columns \{'id': '\w+', "
+        r"'day': '\w+'\}.*exclude",
+    ):
         load_tabular("mine", files=_user(tmp_path, frame))
     data = load_tabular("mine", files=_user(tmp_path, frame, exclude=["id", "day"]))
     assert data.feature_names == ["a", "b"]

@@ -73,5 +73,7 @@ def check_image_folders(image: dict) -> None:
 def _check_test_per_class(name: str, imbalance: dict, classes: list[str] | None) -> None:
     per_class = imbalance.get("test_per_class")
     if isinstance(per_class, list) and classes is not None and len(per_class) != len(classes):
-        raise ConfigError(f"config image.imbalance.{name}.test_per_class: {len(per_class)} counts "
-                          f"{per_class} for {len(classes)} classes {classes}")
+        raise ConfigError(
+            f"config image.imbalance.{name}.test_per_class: {len(per_class)} counts "
+            f"{per_class} for {len(classes)} classes {classes}"
+        )

@@ -103,8 +103,14 @@ def log_skipped(listing: FolderListing) -> None:
         if paths:
             shown = ", ".join(str(p) for p in sorted(paths)[:10])
             more = f" and {len(paths) - 10} more" if len(paths) > 10 else ""
-            _log.warning("%s: skipped %d %s entries (never classes or images): %s%s",
-                         listing.root, len(paths), kind, shown, more)
+            _log.warning(
+                "%s: skipped %d %s entries (never classes or images): %s%s",
+                listing.root,
+                len(paths),
+                kind,
+                shown,
+                more,
+            )
 
 
 def list_image_tree(folder: str | Path) -> dict[str, FolderListing]:
@@ -124,20 +130,25 @@ def list_image_tree(folder: str | Path) -> dict[str, FolderListing]:
     folder = Path(folder)
     missing = [part for part in PARTS if not (folder / part).is_dir()]
     if missing:
-        raise ImageFolderError(f"{folder} needs train/ and test/ folders (missing: "
-                               f"{', '.join(missing)}), each with one sub-folder per class")
+        raise ImageFolderError(
+            f"{folder} needs train/ and test/ folders (missing: "
+            f"{', '.join(missing)}), each with one sub-folder per class"
+        )
     listings = {part: list_image_folder(folder / part) for part in PARTS}
     train, test = listings["train"].classes, listings["test"].classes
     if train != test:
         raise ImageFolderError(
             f"class folders differ between {folder / 'train'} and {folder / 'test'}: "
             f"only in train {sorted(set(train) - set(test))}, "
-            f"only in test {sorted(set(test) - set(train))}")
-    for part, listing in listings.items():
+            f"only in test {sorted(set(test) - set(train))}"
+        )
+    for listing in listings.values():
         empty = [name for name, count in listing.class_counts().items() if count == 0]
         if empty:
-            raise ImageFolderError(f"class folders {empty} in {listing.root} hold no image file "
-                                   f"({', '.join(IMAGE_EXTENSIONS)})")
+            raise ImageFolderError(
+                f"class folders {empty} in {listing.root} hold no image file "
+                f"({', '.join(IMAGE_EXTENSIONS)})"
+            )
     return listings
 
 

@@ -25,8 +25,13 @@ import torch
 import torch.nn.functional as F
 from PIL import Image, ImageFile
 
-from imbaug.data.folders import (ImageFolderError, list_image_tree, log_skipped, missing_folders,
-                                remove_empty_folders)
+from imbaug.data.folders import (
+    ImageFolderError,
+    list_image_tree,
+    log_skipped,
+    missing_folders,
+    remove_empty_folders,
+)
 from imbaug.data.profiles import imbalance_counts, imbalanced_indices
 from imbaug.io import load_torch, save_torch
 
@@ -63,16 +68,23 @@ class ImageSet:
 
     def count_summary(self) -> str:
         """Class sizes by class name, e.g. ``"cat: 12, dog: 8"`` (for logs and messages)."""
-        return ", ".join(f"{name}: {count}" for name, count in zip(self.classes, self.class_counts()))
+        return ", ".join(
+            f"{name}: {count}" for name, count in zip(self.classes, self.class_counts())
+        )
 
     def take_per_class(self, counts: Sequence[int], seed: int) -> ImageSet:
         """``counts[c]`` images of each class c, drawn without replacement with ``seed``
         (:func:`imbaug.data.profiles.imbalanced_indices`); ValueError naming every class
         that has too few images."""
-        short = [f"{name!r} has {have} images, {want} asked for"
-                 for name, have, want in zip(self.classes, self.class_counts(), counts) if have < want]
+        short = [
+            f"{name!r} has {have} images, {want} asked for"
+            for name, have, want in zip(self.classes, self.class_counts(), counts)
+            if have < want
+        ]
         if short:
-            raise ValueError(f"not enough images to draw {list(counts)} per class: {'; '.join(short)}")
+            raise ValueError(
+                f"not enough images to draw {list(counts)} per class: {'; '.join(short)}"
+            )
         return self.subset(imbalanced_indices(self.labels.numpy(), list(counts), seed))
 
     def subset(self, rows: Sequence[int] | np.ndarray | torch.Tensor) -> ImageSet:
@@ -86,8 +98,14 @@ class ImageSet:
         The file is written next to ``path`` and renamed into place (``imbaug.io.save_torch``), so a
         crash never leaves a half-written file under the final name.
         """
-        save_torch({"images": _compact(self.images), "labels": _compact(self.labels),
-                    "classes": list(self.classes)}, path)
+        save_torch(
+            {
+                "images": _compact(self.images),
+                "labels": _compact(self.labels),
+                "classes": list(self.classes),
+            },
+            path,
+        )
 
     @classmethod
     def load(cls, path: str | Path) -> ImageSet:
@@ -98,12 +116,15 @@ class ImageSet:
         try:
             payload = load_torch(path)
         except ValueError as err:
-            raise ValueError(f"{path} is not a readable ImageSet file (corrupt or truncated?): "
-                             f"{err}") from err
+            raise ValueError(
+                f"{path} is not a readable ImageSet file (corrupt or truncated?): {err}"
+            ) from err
         if not isinstance(payload, dict) or set(payload) != set(_IMAGESET_KEYS):
             found = sorted(payload) if isinstance(payload, dict) else type(payload).__name__
-            raise ValueError(f"{path} is not an ImageSet file: expected keys "
-                             f"{list(_IMAGESET_KEYS)}, found {found}")
+            raise ValueError(
+                f"{path} is not an ImageSet file: expected keys "
+                f"{list(_IMAGESET_KEYS)}, found {found}"
+            )
         try:
             return cls(payload["images"], payload["labels"], payload["classes"])
         except ValueError as err:
@@ -120,8 +141,10 @@ def _imageset_problem(images: object, labels: object, classes: object) -> str | 
     if not isinstance(classes, list) or not classes or not all(isinstance(c, str) for c in classes):
         return f"classes must be a non-empty list of names, got {classes!r}"
     if len(labels) and (labels.min() < 0 or labels.max() >= len(classes)):
-        return (f"labels must lie in 0..{len(classes) - 1}, "
-                f"got {labels.min().item()}..{labels.max().item()}")
+        return (
+            f"labels must lie in 0..{len(classes) - 1}, "
+            f"got {labels.min().item()}..{labels.max().item()}"
+        )
     return None
 
 
@@ -142,8 +165,9 @@ def _compact(tensor: torch.Tensor) -> torch.Tensor:
 # Resizing and image files
 
 
-def resize_images(images: torch.Tensor, size: int, *, antialias: bool = True,
-                  chunk: int = 2048) -> torch.Tensor:
+def resize_images(
+    images: torch.Tensor, size: int, *, antialias: bool = True, chunk: int = 2048
+) -> torch.Tensor:
     """Bilinearly resize uint8 N x C x H x W images to ``size`` x ``size`` (contiguous uint8).
 
     Images already at that size are returned unchanged (no interpolation). ``antialias``
@@ -154,10 +178,11 @@ def resize_images(images: torch.Tensor, size: int, *, antialias: bool = True,
         return images.contiguous()
     resized = torch.empty((len(images), images.shape[1], size, size), dtype=torch.uint8)
     for start in range(0, len(images), chunk):
-        batch = images[start:start + chunk].float()
-        batch = F.interpolate(batch, size=(size, size), mode="bilinear", align_corners=False,
-                              antialias=antialias)
-        resized[start:start + chunk] = batch.round_().clamp_(0, 255).to(torch.uint8)
+        batch = images[start : start + chunk].float()
+        batch = F.interpolate(
+            batch, size=(size, size), mode="bilinear", align_corners=False, antialias=antialias
+        )
+        resized[start : start + chunk] = batch.round_().clamp_(0, 255).to(torch.uint8)
     return resized
 
 
@@ -172,7 +197,14 @@ def _pil_to_tensor(image: Image.Image, size: int) -> torch.Tensor:
 
 
 # What PIL raises for a file that is empty, truncated, damaged or not an image.
-_UNREADABLE = (OSError, SyntaxError, ValueError, EOFError, struct.error, Image.DecompressionBombError)
+_UNREADABLE = (
+    OSError,
+    SyntaxError,
+    ValueError,
+    EOFError,
+    struct.error,
+    Image.DecompressionBombError,
+)
 MAX_NAMED_FILES = 100
 
 
@@ -223,18 +255,24 @@ def read_image_files(paths: Sequence[str | Path], size: int) -> torch.Tensor:
             reason = str(err).replace(f" {str(path)!r}", "")  # PIL repeats the path
             bad.append(f"{path}: {type(err).__name__}: {reason}")
     if bad:
-        more = f"\n  ... and {len(bad) - MAX_NAMED_FILES} more" if len(bad) > MAX_NAMED_FILES else ""
+        more = (
+            f"\n  ... and {len(bad) - MAX_NAMED_FILES} more" if len(bad) > MAX_NAMED_FILES else ""
+        )
         raise ImageDataError(
             f"{len(bad)} of {len(paths)} image files cannot be read (empty, truncated, damaged "
             "or not an image); replace or delete them and run again:\n  "
-            + "\n  ".join(bad[:MAX_NAMED_FILES]) + more)
+            + "\n  ".join(bad[:MAX_NAMED_FILES])
+            + more
+        )
     return images
 
 
 def _select_targets(targets: Sequence[int], wanted: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
     """Rows whose target is one of ``wanted``, and their new labels (position in ``wanted``)."""
     label_of = {target: label for label, target in enumerate(wanted)}
-    rows = np.array([row for row, target in enumerate(targets) if target in label_of], dtype=np.int64)
+    rows = np.array(
+        [row for row, target in enumerate(targets) if target in label_of], dtype=np.int64
+    )
     labels = np.array([label_of[targets[row]] for row in rows], dtype=np.int64)
     return rows, labels
 
@@ -243,8 +281,9 @@ def _stratified_rows(labels: np.ndarray, test_fraction: float) -> tuple[np.ndarr
     """Deterministic (seed 0) stratified train/test row split, each part in ascending row order."""
     from sklearn.model_selection import train_test_split
 
-    train_rows, test_rows = train_test_split(np.arange(len(labels)), test_size=test_fraction,
-                                             stratify=labels, random_state=0)
+    train_rows, test_rows = train_test_split(
+        np.arange(len(labels)), test_size=test_fraction, stratify=labels, random_state=0
+    )
     return np.sort(train_rows), np.sort(test_rows)
 
 
@@ -265,12 +304,16 @@ def _dataset_errors(name: str, root: Path, download: bool | None) -> Iterator[No
 
 
 def _missing_data_message(name: str, root: Path, download: bool | None, err: BaseException) -> str:
-    message = (f"cannot load image dataset {name!r} from {root.resolve()}: {err}\n"
-               f"Expected there: {_SOURCES[name].expected_files}.")
+    message = (
+        f"cannot load image dataset {name!r} from {root.resolve()}: {err}\n"
+        f"Expected there: {_SOURCES[name].expected_files}."
+    )
     if download is not None:
-        message += (f"\ndownload is {str(download).lower()}: download=true fetches the files from "
-                    "the internet and needs network access; on an offline machine copy the files "
-                    "into that folder and use download=false.")
+        message += (
+            f"\ndownload is {str(download).lower()}: download=true fetches the files from "
+            "the internet and needs network access; on an offline machine copy the files "
+            "into that folder and use download=false."
+        )
     return message
 
 
@@ -278,8 +321,9 @@ def _missing_data_message(name: str, root: Path, download: bool | None, err: Bas
 # Sources
 
 
-def _array_set(images: np.ndarray, labels: Sequence[int], classes: Sequence[str],
-               image_size: int) -> ImageSet:
+def _array_set(
+    images: np.ndarray, labels: Sequence[int], classes: Sequence[str], image_size: int
+) -> ImageSet:
     """An ImageSet from an in-memory N x C x H x W uint8 array (CIFAR, SVHN)."""
     resized = resize_images(torch.from_numpy(images), image_size)
     return ImageSet(resized, torch.as_tensor(np.asarray(labels), dtype=torch.int64), list(classes))
@@ -298,16 +342,18 @@ def _load_digits(root: Path, image_size: int, download: bool) -> tuple[ImageSet,
     return full.subset(train_rows), full.subset(test_rows)
 
 
-def _load_cifar(name: str, class_name: str, root: Path, image_size: int,
-                download: bool) -> tuple[ImageSet, ImageSet]:
+def _load_cifar(
+    name: str, class_name: str, root: Path, image_size: int, download: bool
+) -> tuple[ImageSet, ImageSet]:
     from torchvision import datasets
 
     def split(train: bool) -> ImageSet:
         with _dataset_errors(name, root, download):
             dataset = getattr(datasets, class_name)(str(root), train=train, download=download)
         # torchvision keeps CIFAR as N x H x W x C
-        return _array_set(dataset.data.transpose(0, 3, 1, 2), dataset.targets, dataset.classes,
-                          image_size)
+        return _array_set(
+            dataset.data.transpose(0, 3, 1, 2), dataset.targets, dataset.classes, image_size
+        )
 
     return split(True), split(False)
 
@@ -338,8 +384,11 @@ def _load_celeba_hair(root: Path, image_size: int, download: bool) -> tuple[Imag
         single = hair.sum(dim=1) == 1  # exactly one hair attribute set
         folder = Path(dataset.root, dataset.base_folder, "img_align_celeba")
         paths = [folder / dataset.filename[row] for row in torch.nonzero(single).flatten().tolist()]
-        return ImageSet(read_image_files(paths, image_size), hair[single].argmax(dim=1),
-                        list(CELEBA_HAIR_CLASSES))
+        return ImageSet(
+            read_image_files(paths, image_size),
+            hair[single].argmax(dim=1),
+            list(CELEBA_HAIR_CLASSES),
+        )
 
     return split("train"), split("test")
 
@@ -358,12 +407,15 @@ def _load_places365_5(root: Path, image_size: int, download: bool) -> tuple[Imag
             if not Path(dataset.images_dir).is_dir():
                 raise FileNotFoundError(f"image folder {dataset.images_dir} not found")
         # category names look like "/a/airfield" or "/b/bakery/shop"
-        index_of = {category.strip("/").split("/", 1)[1]: index
-                    for category, index in dataset.class_to_idx.items()}
+        index_of = {
+            category.strip("/").split("/", 1)[1]: index
+            for category, index in dataset.class_to_idx.items()
+        }
         rows, labels = _select_targets(dataset.targets, [index_of[c] for c in PLACES365_CLASSES])
         paths = [dataset.imgs[row][0] for row in rows]
-        return ImageSet(read_image_files(paths, image_size), torch.from_numpy(labels),
-                        list(PLACES365_CLASSES))
+        return ImageSet(
+            read_image_files(paths, image_size), torch.from_numpy(labels), list(PLACES365_CLASSES)
+        )
 
     return split("train-standard"), split("val")
 
@@ -379,8 +431,9 @@ def _load_inat2017_5(root: Path, image_size: int, download: bool) -> tuple[Image
     from torchvision import datasets
 
     with _dataset_errors("inat2017_5", root, download):
-        dataset = datasets.INaturalist(str(root), version="2017", target_type="super",
-                                       download=download)
+        dataset = datasets.INaturalist(
+            str(root), version="2017", target_type="super", download=download
+        )
         missing = [s for s in INAT_SUPERCATEGORIES if s not in dataset.categories_index["super"]]
         if missing:
             raise FileNotFoundError(f"super-category folders {missing} not found in {dataset.root}")
@@ -393,10 +446,15 @@ def _load_inat2017_5(root: Path, image_size: int, download: bool) -> tuple[Image
     train_rows, test_rows = _stratified_rows(labels, INAT_TEST_FRACTION)
 
     def part(selected: np.ndarray) -> ImageSet:
-        paths = [Path(dataset.root, dataset.all_categories[dataset.index[row][0]], dataset.index[row][1])
-                 for row in rows[selected]]
-        return ImageSet(read_image_files(paths, image_size), torch.from_numpy(labels[selected]),
-                        list(INAT_CLASSES))
+        paths = [
+            Path(dataset.root, dataset.all_categories[dataset.index[row][0]], dataset.index[row][1])
+            for row in rows[selected]
+        ]
+        return ImageSet(
+            read_image_files(paths, image_size),
+            torch.from_numpy(labels[selected]),
+            list(INAT_CLASSES),
+        )
 
     return part(train_rows), part(test_rows)
 
@@ -420,8 +478,10 @@ def _load_image_folder(folder: Path, image_size: int, download: bool) -> tuple[I
     images = read_image_files([path for part in samples.values() for path, _ in part], image_size)
     train, test = samples["train"], samples["test"]
     classes = listings["train"].classes
-    return (ImageSet(images[:len(train)], torch.tensor([label for _, label in train]), list(classes)),
-            ImageSet(images[len(train):], torch.tensor([label for _, label in test]), list(classes)))
+    return (
+        ImageSet(images[: len(train)], torch.tensor([label for _, label in train]), list(classes)),
+        ImageSet(images[len(train) :], torch.tensor([label for _, label in test]), list(classes)),
+    )
 
 
 @dataclass(frozen=True)
@@ -434,53 +494,69 @@ class _Source:
 _SOURCES: dict[str, _Source] = {
     "digits": _Source(
         "scikit-learn's bundled 8x8 handwritten digits, 10 classes (embedded, offline)",
-        "nothing (bundled with scikit-learn)", _load_digits),
+        "nothing (bundled with scikit-learn)",
+        _load_digits,
+    ),
     "cifar10": _Source(
         "CIFAR-10, 10 classes, 32x32 (torchvision)",
         "the extracted cifar-10-batches-py/ folder (data_batch_1..5, test_batch, batches.meta), "
         "or cifar-10-python.tar.gz, which download=true extracts",
-        functools.partial(_load_cifar, "cifar10", "CIFAR10")),
+        functools.partial(_load_cifar, "cifar10", "CIFAR10"),
+    ),
     "cifar100": _Source(
         "CIFAR-100, 100 fine classes, 32x32 (torchvision)",
         "the extracted cifar-100-python/ folder (train, test, meta), "
         "or cifar-100-python.tar.gz, which download=true extracts",
-        functools.partial(_load_cifar, "cifar100", "CIFAR100")),
+        functools.partial(_load_cifar, "cifar100", "CIFAR100"),
+    ),
     "svhn": _Source(
         "SVHN cropped digits, 10 classes, 32x32 (torchvision; 'extra' not used)",
-        "train_32x32.mat and test_32x32.mat", _load_svhn),
+        "train_32x32.mat and test_32x32.mat",
+        _load_svhn,
+    ),
     "celeba_hair": _Source(
         "CelebA aligned faces with exactly one of black/brown/blond/gray hair or bald, 5 classes "
         "(torchvision)",
         "celeba/img_align_celeba/ (the extracted img_align_celeba.zip) and celeba/list_attr_celeba.txt, "
         "identity_CelebA.txt, list_bbox_celeba.txt, list_landmarks_align_celeba.txt, "
         "list_eval_partition.txt (download=true uses Google Drive and needs the gdown package)",
-        _load_celeba_hair),
+        _load_celeba_hair,
+    ),
     "places365_5": _Source(
         "Places365-Standard small (256x256) images of airfield, amusement_park, aquarium, "
         "baseball_field, barn; test = the val split (torchvision)",
         "categories_places365.txt, places365_train_standard.txt, places365_val.txt "
         "(from filelist_places365-standard.tar) and the image folders data_256_standard/ "
         "(from train_256_places365standard.tar) and val_256/ (from val_256.tar)",
-        _load_places365_5),
+        _load_places365_5,
+    ),
     "inat2017_5": _Source(
         "iNaturalist 2017 super-categories Plantae, Insecta, Aves, Reptilia, Mammalia; "
         "test = stratified 20% hold-out, seed 0 (torchvision)",
         "2017/<SuperCategory>/<species>/*.jpg, i.e. the train_val_images/ folder of "
         "train_val_images.tar.gz renamed to 2017 (download=true saves the archive as 2017.tgz "
         "and does this)",
-        _load_inat2017_5),
+        _load_inat2017_5,
+    ),
     "imagefolder": _Source(
         "your own images: <path>/train/<class>/* and <path>/test/<class>/* (needs path)",
         "train/<class>/<image files> and test/<class>/<image files>, the same class folders in both",
-        _load_image_folder),
+        _load_image_folder,
+    ),
 }
 
 IMAGE_DATASETS: dict[str, str] = {name: source.description for name, source in _SOURCES.items()}
 
 
-def load_image_source(name: str, root: str | Path, *, image_size: int = 32, download: bool = True,
-                      path: str | Path | None = None,
-                      test_per_class: int | Sequence[int] | None = None) -> tuple[ImageSet, ImageSet]:
+def load_image_source(
+    name: str,
+    root: str | Path,
+    *,
+    image_size: int = 32,
+    download: bool = True,
+    path: str | Path | None = None,
+    test_per_class: int | Sequence[int] | None = None,
+) -> tuple[ImageSet, ImageSet]:
     """The full train set and the test set of an image source, resized to image_size x image_size.
 
     ``name`` is a key of :data:`IMAGE_DATASETS`; ``root`` is the folder holding (or receiving)
@@ -502,8 +578,10 @@ def load_image_source(name: str, root: str | Path, *, image_size: int = 32, down
         raise ValueError(f"image_size must be a positive integer, got {image_size!r}")
     kind = "imagefolder" if path is not None else name
     if kind not in _SOURCES:
-        raise ValueError(f"unknown image dataset {name!r}; valid names: {', '.join(_SOURCES)} "
-                         "(or give path= for your own ImageFolder tree)")
+        raise ValueError(
+            f"unknown image dataset {name!r}; valid names: {', '.join(_SOURCES)} "
+            "(or give path= for your own ImageFolder tree)"
+        )
     if path is None and kind == "imagefolder":
         raise ValueError("the 'imagefolder' source needs path=<folder holding train/ and test/>")
     folder = Path(path if path is not None else root).expanduser()
@@ -515,8 +593,14 @@ def load_image_source(name: str, root: str | Path, *, image_size: int = 32, down
         raise
     if test_per_class is not None:
         test = sample_test_set(test, test_per_class)
-    _log.info("image dataset %r: train %d images (%s); test %d images (%s)", name, len(train),
-              train.count_summary(), len(test), test.count_summary())
+    _log.info(
+        "image dataset %r: train %d images (%s); test %d images (%s)",
+        name,
+        len(train),
+        train.count_summary(),
+        len(test),
+        test.count_summary(),
+    )
     return train, test
 
 
@@ -528,13 +612,21 @@ def sample_test_set(test: ImageSet, per_class: int | Sequence[int], seed: int = 
     """
     counts = [per_class] * len(test.classes) if isinstance(per_class, int) else list(per_class)
     if len(counts) != len(test.classes):
-        raise ValueError(f"test_per_class gives {len(counts)} counts {counts} for "
-                         f"{len(test.classes)} classes {test.classes}")
+        raise ValueError(
+            f"test_per_class gives {len(counts)} counts {counts} for "
+            f"{len(test.classes)} classes {test.classes}"
+        )
     return test.take_per_class(counts, seed)
 
 
-def make_imbalanced(train: ImageSet, profile: str, ratio: float, cut_seed: int,
-                    n_majority: int | None = None, n_max: int | None = None) -> ImageSet:
+def make_imbalanced(
+    train: ImageSet,
+    profile: str,
+    ratio: float,
+    cut_seed: int,
+    n_majority: int | None = None,
+    n_max: int | None = None,
+) -> ImageSet:
     """Cut ``train`` to an imbalance profile (see :func:`imbalance_counts`), keeping class order.
 
     ``n_max`` defaults to the smallest class count so every class can be cut (5000 for
@@ -562,8 +654,19 @@ def cut_train_set(train: ImageSet, imbalance: dict, cut: int, balanced: bool = F
     elif imbalance["profile"] == "natural":
         cut_set = train
     else:
-        cut_set = make_imbalanced(train, imbalance["profile"], imbalance.get("ratio", 1.0), cut,
-                                  n_majority=imbalance.get("n_majority"), n_max=n_max)
-    _log.info("cut %d%s: %d images (%s)", cut, " balanced" if balanced else "", len(cut_set),
-              cut_set.count_summary())
+        cut_set = make_imbalanced(
+            train,
+            imbalance["profile"],
+            imbalance.get("ratio", 1.0),
+            cut,
+            n_majority=imbalance.get("n_majority"),
+            n_max=n_max,
+        )
+    _log.info(
+        "cut %d%s: %d images (%s)",
+        cut,
+        " balanced" if balanced else "",
+        len(cut_set),
+        cut_set.count_summary(),
+    )
     return cut_set

@@ -12,8 +12,9 @@ import numpy as np
 PROFILES = ("exp", "step", "none")
 
 
-def imbalance_counts(n_max: int, n_classes: int, profile: str, ratio: float,
-                     n_majority: int | None = None) -> list[int]:
+def imbalance_counts(
+    n_max: int, n_classes: int, profile: str, ratio: float, n_majority: int | None = None
+) -> list[int]:
     """Images kept per class, class 0 first.
 
     - ``"exp"``: class i keeps ``int(n_max * (1/ratio) ** (i/(C-1)))``, e.g. CIFAR-10 at 100:1
@@ -32,14 +33,18 @@ def imbalance_counts(n_max: int, n_classes: int, profile: str, ratio: float,
     else:
         counts = [n_max] * n_classes
     if min(counts) < 1:
-        raise ValueError(f"imbalance ratio {ratio} is too large for n_max={n_max}: "
-                         f"the {profile!r} profile would leave a class with no image ({counts})")
+        raise ValueError(
+            f"imbalance ratio {ratio} is too large for n_max={n_max}: "
+            f"the {profile!r} profile would leave a class with no image ({counts})"
+        )
     return counts
 
 
 def _check_arguments(n_max: int, n_classes: int, profile: str, ratio: float) -> None:
     if profile not in PROFILES:
-        raise ValueError(f"unknown imbalance profile {profile!r}; valid profiles: {', '.join(PROFILES)}")
+        raise ValueError(
+            f"unknown imbalance profile {profile!r}; valid profiles: {', '.join(PROFILES)}"
+        )
     if int(n_max) != n_max or n_max < 1:
         raise ValueError(f"n_max must be a positive integer, got {n_max!r}")
     if int(n_classes) != n_classes or n_classes < 1:
@@ -59,8 +64,10 @@ def _step_counts(n_max: int, n_classes: int, ratio: float, n_majority: int | Non
     if n_majority is None:
         n_majority = n_classes // 2
     if int(n_majority) != n_majority or not 1 <= n_majority <= n_classes:
-        raise ValueError(f"n_majority must be an integer in 1..{n_classes} for the step profile, "
-                         f"got {n_majority!r}")
+        raise ValueError(
+            f"n_majority must be an integer in 1..{n_classes} for the step profile, "
+            f"got {n_majority!r}"
+        )
     minority_count = int(n_max / ratio)
     return [int(n_max)] * n_majority + [minority_count] * (n_classes - n_majority)
 
@@ -76,17 +83,22 @@ def imbalanced_indices(labels: np.ndarray, counts: list[int], seed: int) -> np.n
     if labels.ndim != 1:
         raise ValueError(f"labels must be one-dimensional, got shape {labels.shape}")
     if labels.size and (labels.min() < 0 or labels.max() >= len(counts)):
-        raise ValueError(f"labels must lie in 0..{len(counts) - 1} (one count per class), "
-                         f"got labels in {labels.min()}..{labels.max()}")
+        raise ValueError(
+            f"labels must lie in 0..{len(counts) - 1} (one count per class), "
+            f"got labels in {labels.min()}..{labels.max()}"
+        )
     available = np.bincount(labels, minlength=len(counts))
     short = [c for c, count in enumerate(counts) if available[c] < count]
     if short:
-        details = ", ".join(f"class {c} has {available[c]} rows but {counts[c]} were asked for"
-                            for c in short)
+        details = ", ".join(
+            f"class {c} has {available[c]} rows but {counts[c]} were asked for" for c in short
+        )
         raise ValueError(f"not enough rows to cut the requested counts {list(counts)}: {details}")
     rng = np.random.default_rng(seed)
-    kept = [rng.choice(np.flatnonzero(labels == c), size=int(count), replace=False)
-            for c, count in enumerate(counts)]
+    kept = [
+        rng.choice(np.flatnonzero(labels == c), size=int(count), replace=False)
+        for c, count in enumerate(counts)
+    ]
     return np.sort(np.concatenate(kept)).astype(np.int64)
 
 
@@ -104,8 +116,13 @@ DEFAULT_IMBALANCE = {
     "cifar100": {"profile": "exp", "ratio": 10},
     "celeba_hair": {"profile": "exp", "ratio": 40},
     "places365_5": {"profile": "step", "ratio": 10, "n_majority": 2},
-    "inat2017_5": {"profile": "step", "ratio": 5, "n_majority": 2, "n_max": 6250,
-                   "test_per_class": [500, 500, 250, 250, 250]},
+    "inat2017_5": {
+        "profile": "step",
+        "ratio": 5,
+        "n_majority": 2,
+        "n_max": 6250,
+        "test_per_class": [500, 500, 250, 250, 250],
+    },
 }
 DEFAULT_IMAGE_SIZE = {"digits": 16}  # every other dataset: 32
 

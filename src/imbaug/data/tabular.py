@@ -46,8 +46,12 @@ class TabularData:
     @classmethod
     def from_frame(cls, name: str, frame: pd.DataFrame) -> TabularData:
         features = frame.drop(columns=TARGET_COLUMN)
-        return cls(name, features.to_numpy(np.float64), frame[TARGET_COLUMN].to_numpy(np.int64),
-                   [str(c) for c in features.columns])
+        return cls(
+            name,
+            features.to_numpy(np.float64),
+            frame[TARGET_COLUMN].to_numpy(np.int64),
+            [str(c) for c in features.columns],
+        )
 
 
 def _breast_cancer(seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -72,16 +76,27 @@ def _synthetic(seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
     """Generated: 2000 rows, 20 features (8 informative), about 19:1 with 2% label noise."""
     from sklearn.datasets import make_classification
 
-    return make_classification(n_samples=2000, n_features=20, n_informative=8, n_redundant=4,
-                               weights=[0.95], flip_y=0.02, class_sep=1.0, random_state=seed)
+    return make_classification(
+        n_samples=2000,
+        n_features=20,
+        n_informative=8,
+        n_redundant=4,
+        weights=[0.95],
+        flip_y=0.02,
+        class_sep=1.0,
+        random_state=seed,
+    )
 
 
 def _thin_minority(X: np.ndarray, y: np.ndarray, ratio: float, seed: int):
     rng = np.random.default_rng(seed)
     minority_rows = np.flatnonzero(y == 1)
     keep_minority = int((y == 0).sum() / ratio)
-    kept = np.sort(np.concatenate([np.flatnonzero(y == 0),
-                                   rng.choice(minority_rows, keep_minority, replace=False)]))
+    kept = np.sort(
+        np.concatenate(
+            [np.flatnonzero(y == 0), rng.choice(minority_rows, keep_minority, replace=False)]
+        )
+    )
     return X[kept], y[kept]
 
 
@@ -102,8 +117,9 @@ def known_dataset_names(files: dict | None = None) -> list[str]:
     return [*EMBEDDED_DATASETS, *imblearn_dataset_names(), *(files or {})]
 
 
-def load_tabular(name: str, *, data_home: str | None = None, files: dict | None = None,
-                 download: bool = True) -> TabularData:
+def load_tabular(
+    name: str, *, data_home: str | None = None, files: dict | None = None, download: bool = True
+) -> TabularData:
     """Load dataset ``name``: a user file from ``files``, an embedded default, or an
     imbalanced-learn benchmark (from the cache in ``data_home``, downloaded if missing).
 
@@ -144,7 +160,8 @@ def load_tabular(name: str, *, data_home: str | None = None, files: dict | None 
     else:
         raise TabularDataError(
             f"unknown tabular dataset {name!r}; choose one of {known_dataset_names(files)} "
-            "or describe a CSV/Parquet file under tabular.files")
+            "or describe a CSV/Parquet file under tabular.files"
+        )
     data = TabularData(name, np.asarray(X, np.float64), np.asarray(y, np.int64), names)
     validate_tabular(data)
     _log.info("dataset %r: %d feature columns used: %s", name, len(names), ", ".join(names))
@@ -175,25 +192,31 @@ def _fetch_imblearn(name: str, data_home: str | None, download: bool):
         raise TabularDataError(_placement_message(name, file, "tabular.download is false"))
     created = missing_folders(file.parent)
     try:
-        bunch = fetch_datasets(data_home=str(file.parent.parent), filter_data=(name,),
-                               download_if_missing=download)[name]
+        bunch = fetch_datasets(
+            data_home=str(file.parent.parent), filter_data=(name,), download_if_missing=download
+        )[name]
     except (OSError, URLError) as error:
         remove_empty_folders(created)
-        raise TabularDataError(_placement_message(name, file, f"download failed: {error}")) from error
+        raise TabularDataError(
+            _placement_message(name, file, f"download failed: {error}")
+        ) from error
     except Exception as error:  # numpy/zipfile raise several types for a damaged .npz
         remove_empty_folders(created)
         raise TabularDataError(
             f"dataset {name!r}: the imbalanced-learn cache file {file} is corrupt or truncated "
             f"({type(error).__name__}: {error}); delete it and download again, or replace it "
-            "with a good copy") from error
+            "with a good copy"
+        ) from error
     return bunch.data, (bunch.target == 1).astype(np.int64)  # imblearn labels are -1/+1
 
 
 def _placement_message(name: str, file: Path, reason: str) -> str:
-    return (f"dataset {name!r} is not in the imbalanced-learn cache ({reason}). Place "
-            f"{file.name} (from imbalanced-learn's zenodo archive, "
-            "https://zenodo.org/record/61452) in "
-            f"{file.parent}, or point tabular.data_home at a folder whose zenodo/ holds it.")
+    return (
+        f"dataset {name!r} is not in the imbalanced-learn cache ({reason}). Place "
+        f"{file.name} (from imbalanced-learn's zenodo archive, "
+        "https://zenodo.org/record/61452) in "
+        f"{file.parent}, or point tabular.data_home at a folder whose zenodo/ holds it."
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -207,7 +230,9 @@ _YAML_TRUE, _YAML_FALSE = ("yes", "on", "true", "y"), ("no", "off", "false", "n"
 SAMPLE_ROWS = 10_000
 
 
-def read_user_file(name: str, spec: dict, *, sample: bool = False) -> tuple[pd.DataFrame, pd.Series]:
+def read_user_file(
+    name: str, spec: dict, *, sample: bool = False
+) -> tuple[pd.DataFrame, pd.Series]:
     """The feature frame (target column removed) and the label column of a user file.
 
     Parameters
@@ -258,12 +283,15 @@ def _read_column(file: Path, column: str) -> pd.Series:
 
 def _require_target(name: str, spec: dict, columns) -> None:
     if spec["target"] not in columns:
-        raise TabularDataError(f"dataset {name!r}: target column {spec['target']!r} is not in "
-                               f"{spec['path']} (columns: {list(columns)})")
+        raise TabularDataError(
+            f"dataset {name!r}: target column {spec['target']!r} is not in "
+            f"{spec['path']} (columns: {list(columns)})"
+        )
 
 
-def check_user_frame(name: str, spec: dict, features: pd.DataFrame,
-                     labels: pd.Series) -> tuple[list[str], np.ndarray]:
+def check_user_frame(
+    name: str, spec: dict, features: pd.DataFrame, labels: pd.Series
+) -> tuple[list[str], np.ndarray]:
     """Check a user file's columns and labels; return the feature columns and the minority mask.
 
     Refused (each message names the dataset, the file and the columns or rows): a column of
@@ -283,8 +311,10 @@ def check_user_frame(name: str, spec: dict, features: pd.DataFrame,
     exclude = list(spec.get("exclude", []))
     unknown = [c for c in exclude if c not in features.columns]
     if unknown:
-        raise TabularDataError(f"{where}: exclude names columns {unknown} that are not in the "
-                               f"file (feature columns: {list(features.columns)})")
+        raise TabularDataError(
+            f"{where}: exclude names columns {unknown} that are not in the "
+            f"file (feature columns: {list(features.columns)})"
+        )
     used = [c for c in features.columns if c not in exclude]
     _check_unnamed(where, name, used)
     _check_numeric(where, name, features[used])
@@ -299,16 +329,19 @@ def _check_unnamed(where: str, name: str, columns: list) -> None:
             f"{where}: column(s) {unnamed} have no name in the header. That is usually the row "
             "index pandas' to_csv writes unless index=False, and as a feature it lets a model "
             "read the label off the row order. Save the file with index=False, name the column, "
-            f"or add it to tabular.files.{name}.exclude.")
+            f"or add it to tabular.files.{name}.exclude."
+        )
 
 
 def _check_numeric(where: str, name: str, features: pd.DataFrame) -> None:
-    non_numeric = {str(c): str(t) for c, t in features.dtypes.items()
-                   if not pd.api.types.is_numeric_dtype(t)}
+    non_numeric = {
+        str(c): str(t) for c, t in features.dtypes.items() if not pd.api.types.is_numeric_dtype(t)
+    }
     if non_numeric:
         raise TabularDataError(
             f"{where}: non-numeric feature columns {non_numeric} (column: dtype). Encode them as "
-            f"numbers, or list ID/date/text columns under tabular.files.{name}.exclude.")
+            f"numbers, or list ID/date/text columns under tabular.files.{name}.exclude."
+        )
 
 
 def _check_missing_labels(where: str, spec: dict, labels: pd.Series) -> None:
@@ -317,14 +350,19 @@ def _check_missing_labels(where: str, spec: dict, labels: pd.Series) -> None:
         raise TabularDataError(
             f"{where}: target column {spec['target']!r} is empty in {_count(missing.size, 'row')} "
             f"(first at {_row_numbers(spec['path'], missing[:5])}). A missing label is never "
-            "made a class: fill in or delete those rows.")
+            "made a class: fill in or delete those rows."
+        )
 
 
 def _row_numbers(path: str, rows: np.ndarray) -> str:
     """Rows by position: line numbers of a CSV (header = line 1), 0-based rows of Parquet."""
     if Path(path).suffix == ".parquet":
         return ("row " if len(rows) == 1 else "rows ") + ", ".join(map(str, rows)) + " (from 0)"
-    return ("line " if len(rows) == 1 else "lines ") + ", ".join(str(r + 2) for r in rows) + " of the file"
+    return (
+        ("line " if len(rows) == 1 else "lines ")
+        + ", ".join(str(r + 2) for r in rows)
+        + " of the file"
+    )
 
 
 def _count(n: int, noun: str) -> str:
@@ -351,11 +389,14 @@ def minority_mask(where: str, spec: dict, labels: pd.Series) -> np.ndarray:
         raise TabularDataError(
             f"{where}: minority is the boolean {minority}, but column {target!r} holds "
             f"{values}. YAML reads an unquoted yes/no/on/off/true/false as a boolean: quote the "
-            f"label, e.g. minority: \"{meant[0]}\"")
+            f'label, e.g. minority: "{meant[0]}"'
+        )
     mask = _matches(labels, minority)
     if not mask.any():
-        raise TabularDataError(f"{where}: minority label {minority!r} never occurs in column "
-                               f"{target!r} (values: {values})")
+        raise TabularDataError(
+            f"{where}: minority label {minority!r} never occurs in column "
+            f"{target!r} (values: {values})"
+        )
     return mask
 
 
@@ -392,7 +433,8 @@ def _load_file(name: str, spec: dict) -> tuple[np.ndarray, np.ndarray, list[str]
         raise TabularDataError(
             f"dataset {name!r} ({spec['path']}): feature columns {bad} hold missing, NaN or inf "
             f"values in {_count(len(np.unique(rows)), 'row')} (first at "
-            f"{_row_numbers(spec['path'], np.unique(rows)[:5])})")
+            f"{_row_numbers(spec['path'], np.unique(rows)[:5])})"
+        )
     return X, minority.astype(np.int64), used
 
 
@@ -400,9 +442,13 @@ def validate_tabular(data: TabularData) -> None:
     """Raise :class:`TabularDataError` for data no method could learn from."""
     bad_rows = ~np.isfinite(data.X).all(axis=1)
     if bad_rows.any():
-        raise TabularDataError(f"dataset {data.name!r}: {bad_rows.sum()} rows hold NaN or inf "
-                               f"features (first row {np.flatnonzero(bad_rows)[0]})")
+        raise TabularDataError(
+            f"dataset {data.name!r}: {bad_rows.sum()} rows hold NaN or inf "
+            f"features (first row {np.flatnonzero(bad_rows)[0]})"
+        )
     counts = np.bincount(data.y, minlength=2)
     if (counts == 0).any():
-        raise TabularDataError(f"dataset {data.name!r} has a single class "
-                               f"(class counts {counts.tolist()}); need both 0 and 1")
+        raise TabularDataError(
+            f"dataset {data.name!r} has a single class "
+            f"(class counts {counts.tolist()}); need both 0 and 1"
+        )
