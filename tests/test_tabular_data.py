@@ -275,3 +275,28 @@ def test_failed_offline_fetch_creates_no_folder(tmp_path, monkeypatch, download)
     with pytest.raises(TabularDataError, match=rf"Place x24data\.npz .* in {home / 'zenodo'}"):
         load_tabular("ozone_level", data_home=str(home), download=download)
     assert list((tmp_path / "data").iterdir()) == []  # no empty imblearn/zenodo tree left behind
+
+
+def test_truncated_csv_is_named_with_its_last_line(tmp_path):
+    path = tmp_path / "cut.csv"
+    _frame().to_csv(path, index=False)
+    text = path.read_text()
+    path.write_text(text[: text.rindex("\n", 0, len(text) - 1) + 12])  # last row cut after 12 chars
+    files = {"cut": {"path": str(path), "target": "label", "minority": "yes"}}
+    with pytest.raises(
+        TabularDataError, match=r"cut\.csv.*in 1 row \(first at line 41 of the file\)"
+    ):
+        load_tabular("cut", files=files)
+
+
+def test_config_sample_of_a_parquet_file_reads_its_schema_and_labels_only(tmp_path):
+    from imbaug.data.tabular import check_user_frame, read_user_file
+
+    frame = _frame().assign(id=[f"p{i}" for i in range(40)])
+    spec = _user(tmp_path, frame, "mine.parquet")["mine"]
+    features, labels = read_user_file("mine", spec, sample=True)
+    assert len(features) == 0 and list(features.columns) == ["a", "b", "id"] and len(labels) == 40
+    with pytest.raises(TabularDataError, match=r"non-numeric feature columns \{'id'"):
+        check_user_frame("mine", spec, features, labels)
+    used, minority = check_user_frame("mine", {**spec, "exclude": ["id"]}, features, labels)
+    assert used == ["a", "b"] and minority.sum() == 4
