@@ -16,6 +16,7 @@ include: "workflow/rules/resources.smk"
 include: "workflow/rules/tabular.smk"
 include: "workflow/rules/image.smk"
 include: "workflow/rules/image_analysis.smk"
+include: "workflow/rules/analysis.smk"
 
 
 rule all:

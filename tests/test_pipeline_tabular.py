@@ -1,16 +1,30 @@
-"""One tabular split end to end at library level: determinism, latent runs, early errors."""
+"""The tabular stages at library level: splits, resampling with not-applicable methods, the
+latent stage's training-only features, evaluation rows, early errors."""
 
 import dataclasses
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from imbaug.data.tabular import TabularDataError, load_tabular
-from imbaug.pipeline.tabular import TabularStudy, check_class_sizes, run_split
-from imbaug.training.tabular import NNSettings
+from imbaug.pipeline.tabular import (
+    TabularStudy,
+    check_class_sizes,
+    evaluate_models,
+    fit_model,
+    latent_split,
+    make_partition,
+    resample_split,
+    resampled_from_frame,
+    split_data,
+)
+from imbaug.resampling import Resampled
+from imbaug.training.tabular import NNSettings, mlp_features
 
 SMALL = TabularStudy(methods=("Base", "CS", "SMOTE", "REMIX"), latent_methods=("EOS", "DSM"),
-                     classifiers=("LG", "NN"), nn=NNSettings(epochs=5), head_epochs=3)
+                     classifiers=("LG", "NN"), n_splits=2, nn=NNSettings(epochs=3), head_epochs=2)
+T2_FILES = {"separated": {"path": "../shared/cases/T2/separated.csv", "target": "y", "minority": 1}}
 
 
 @pytest.fixture(scope="module")
@@ -18,38 +32,74 @@ def data():
     return load_tabular("breast_cancer")
 
 
-def test_same_seed_gives_the_same_numbers(data):
-    first, provenance = run_split(data, 1, SMALL)
-    second, _ = run_split(data, 1, SMALL)
-    np.testing.assert_array_equal(first[["bac", "gm", "fm"]], second[["bac", "gm", "fm"]])
-    assert set(provenance.method) == {"Base", "CS", "SMOTE", "REMIX", "EOS", "DSM"}
+@pytest.fixture(scope="module")
+def partition(data):
+    return make_partition(data.y, 3, 0.3)
 
 
-def test_rows_cover_every_method_classifier_and_the_latent_space(data):
-    metrics, _ = run_split(data, 0, SMALL)
-    assert len(metrics) == 4 * 2 + 2
-    latent = metrics[metrics.space == "latent"]
-    assert latent.method.tolist() == ["EOS", "DSM"] and set(latent.classifier) == {"NN"}
-    smote = metrics[(metrics.method == "SMOTE") & (metrics.classifier == "LG")].iloc[0]
-    n_majority = 250  # 357 benign rows, 70% in the train part
-    assert smote.n_train == 2 * n_majority and smote.n_synthetic == n_majority - 24
+def test_each_split_uses_its_own_partition(data, partition):
+    from sklearn.preprocessing import StandardScaler
+
+    train = {s: set(partition.query("split == @s and part == 'train'").row) for s in range(3)}
+    assert train[0] != train[1] != train[2]
+    rows = np.array(sorted(train[1]))
+    expected = StandardScaler().fit_transform(data.X[rows])
+    np.testing.assert_allclose(split_data(data, partition, 1).X_train, expected)
+    assert not np.allclose(split_data(data, partition, 0).X_train[:5], expected[:5])
 
 
-def test_latent_provenance_balances_the_nn_feature_space(data):
-    _, provenance = run_split(data, 0, dataclasses.replace(SMALL, methods=("Base",)))
-    eos = provenance[provenance.method == "EOS"]
-    assert (eos.space == "latent").all()
-    assert np.bincount(eos.label).tolist() == [250, 250]
-    assert (eos.source_index[eos.synthetic] == -1).all()
+def test_resampled_sets_round_trip_with_provenance(data, partition):
+    frame, statuses = resample_split(SMALL, "breast_cancer", split_data(data, partition, 0), 0, SMALL.methods)
+    assert [s["method"] for s in statuses] == list(SMALL.methods) and all(s["applicable"] for s in statuses)
+    smote = resampled_from_frame(frame, "SMOTE")
+    n = 274  # 70% of 392 rows
+    assert (smote.source_index[:n] == np.arange(n)).all() and (smote.source_index[n:] == -1).all()
+    assert np.bincount(smote.y).tolist() == [250, 250]
+    assert resampled_from_frame(frame, "REMIX").soft_labels is not None
+    again, _ = resample_split(SMALL, "breast_cancer", split_data(data, partition, 0), 0, SMALL.methods)
+    pd.testing.assert_frame_equal(frame, again)
 
 
-def test_latent_methods_run_without_base_among_the_input_methods(data):
-    metrics, _ = run_split(data, 0, dataclasses.replace(SMALL, methods=("ROS",)))
-    assert set(metrics.method) == {"ROS", "EOS", "DSM"}
+def test_a_method_that_cannot_run_on_a_split_is_marked_not_applicable(caplog):
+    data = load_tabular("separated", files=T2_FILES)
+    partition = make_partition(data.y, 1, 0.3)
+    study = dataclasses.replace(SMALL, methods=("Base", "SMOTE", "ADASYN"))
+    frame, statuses = resample_split(study, "separated", split_data(data, partition, 0), 0, study.methods)
+    adasyn = statuses[2]
+    assert not adasyn["applicable"] and adasyn["n_train"] == 0
+    assert "dataset 'separated', split 0, over-sampling class 1" in adasyn["reason"]
+    assert "ADASYN not applicable" in caplog.text and "split 0" in caplog.text
+    assert set(frame.method) == {"Base", "SMOTE"}  # the others are kept
+    rows = evaluate_models(data, partition, "LG",
+                           {(0, "input", m): fit_model("LG", m, resampled_from_frame(frame, m), study, 0)
+                            for m in ("Base", "SMOTE")},
+                           pd.DataFrame(statuses), pd.DataFrame(columns=["split", "method", "fit_seconds"]))
+    assert rows.method.tolist() == ["Base", "SMOTE", "ADASYN"]
+    assert rows.applicable.tolist() == [True, True, False] and np.isnan(rows.bac.iloc[2])
+    assert rows.bac.iloc[:2].between(0.5, 1).all()
 
 
-def test_class_too_small_for_k_is_reported_before_training(data):
-    study = dataclasses.replace(SMALL, k_neighbors=40)
+def test_latent_heads_see_only_training_features(data, partition):
+    part = split_data(data, partition, 0)
+    base = fit_model("NN", "Base", Resampled.unchanged(part.X_train, part.y_train), SMALL, 0)
+    heads, frame, statuses = latent_split(SMALL, "breast_cancer", base, part, 0)
+    assert set(heads) == {"EOS", "DSM"} and all(s["space"] == "latent" for s in statuses)
+    eos = resampled_from_frame(frame, "EOS")
+    originals = eos.source_index >= 0
+    # the original rows of the latent set are the Base NN's features of the training rows, in order
+    np.testing.assert_allclose(eos.X[originals], mlp_features(base, part.X_train)[eos.source_index[originals]])
+    assert np.bincount(eos.y).tolist() == [250, 250]
+    assert not np.isin(mlp_features(base, part.X_test)[:, 0], eos.X[originals][:, 0]).all()
+
+
+def test_class_too_small_for_k_is_reported_before_training(data, partition):
     with pytest.raises(TabularDataError, match=r"class 1 has 24 training rows in split 0, but "
                                                r"SMOTE needs at least 41"):
-        check_class_sizes(data, study)
+        check_class_sizes(data, partition, ("Base", "SMOTE"), k_neighbors=40)
+    check_class_sizes(data, partition, ())  # no methods: nothing to check
+
+
+def test_study_from_a_partial_config_keeps_defaults():
+    study = TabularStudy.from_config({"methods": ["ROS"], "remix": {"alpha": 0.5}, "nn": {"head_epochs": 3}}, 7)
+    assert study.methods == ("ROS",) and study.remix_alpha == 0.5 and study.head_epochs == 3
+    assert study.seed == 7 and study.k_neighbors == 5 and study.nn == NNSettings()

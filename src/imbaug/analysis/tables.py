@@ -21,8 +21,18 @@ def summarise(metrics: pd.DataFrame, keys: list[str], replicate: str, std: bool 
 
 
 def tabular_accuracy(metrics: pd.DataFrame) -> pd.DataFrame:
-    """DA paper Tables III and IV: dataset x method x classifier, mean +- std over splits."""
-    return summarise(metrics, ["dataset", "method", "classifier"], "split")
+    """DA paper Tables III and IV: dataset x method x classifier, mean +- std over splits.
+
+    A method not applicable on a split (``applicable`` False, NaN scores; ../shared/cases/T2)
+    is averaged over the splits it ran on: ``n_splits`` counts those, ``n_not_applicable``
+    the others, and the Markdown shows "n/a (k of n splits)"."""
+    keys = ["dataset", "method", "classifier"]
+    table = summarise(metrics, keys, "split")
+    if "applicable" in metrics:
+        applicable = metrics["applicable"].astype(bool).groupby([metrics[k] for k in keys], sort=False)
+        table["n_splits"] = applicable.sum().to_numpy().astype(int)
+        table["n_not_applicable"] = (applicable.size() - applicable.sum()).to_numpy().astype(int)
+    return table
 
 
 def markdown_table(header: list[str], rows: list[list[str]]) -> str:
@@ -50,6 +60,10 @@ def _cell(cells: pd.DataFrame, method: str, classifier: str, metric: str) -> str
     if (method, classifier) not in cells.index:
         return ""
     row = cells.loc[(method, classifier)]
+    missing = int(row.get("n_not_applicable", 0))
+    if missing:
+        note = f"n/a on {missing} of {missing + int(row['n_splits'])} splits"
+        return note if pd.isna(row[f"{metric}_mean"]) else f"{row[f'{metric}_mean']:.4f} ({note})"
     return f"{row[f'{metric}_mean']:.4f} ± {row[f'{metric}_std']:.4f}"
 
 

@@ -1,26 +1,42 @@
-"""One tabular split of the DA paper's study: every method x classifier, plus the NN's latent
-space (Table IV), scored on the split's test part."""
+"""The DA paper's tabular study in stages: splits -> resampling -> fitting -> latent space ->
+evaluation. Each stage is a function of the previous stage's stored artifacts, so the
+workflow runs each as its own rule and the analyses read what was stored.
+
+Artifacts (all keyed by split index and method):
+
+- partition: ``split, row, part`` (train/test) of every split;
+- resampled sets: one frame per split, every method's rows with provenance (``source_index``
+  = original train row, -1 for interpolated rows; ``synthetic``) and the features ``f0..``;
+- a status row per (split, space, method): ``applicable`` and the ``reason`` when a method
+  cannot run on a split (e.g. ADASYN with no majority neighbour; ``../shared/cases/T2``);
+- fitted models by ``model_key(split, method)``.
+"""
 
 from __future__ import annotations
 
+import logging
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 import numpy as np
 import pandas as pd
 
-from imbaug.data.splits import Split, make_split
-from imbaug.data.tabular import TabularData
+from imbaug.data.splits import Split, split_indices
+from imbaug.data.tabular import TabularData, TabularDataError
 from imbaug.metrics import score
-from imbaug.resampling import Resampled, min_class_size, resample
-from imbaug.training.tabular import NNSettings, fit_mlp, fit_sklearn, mlp_features, predict_mlp
+from imbaug.resampling import Resampled, method_name, min_class_size, resample
+from imbaug.training.tabular import NNSettings
 
 N_CLASSES = 2
+SOFT_COLUMNS = [f"soft{c}" for c in range(N_CLASSES)]
+PROVENANCE_COLUMNS = ["method", "row", "label", "source_index", "synthetic", *SOFT_COLUMNS]
+logger = logging.getLogger("imbaug.pipeline.tabular")
 
 
 @dataclass(frozen=True)
 class TabularStudy:
-    """The settings of the tabular study (config key ``tabular``)."""
+    """The settings of the tabular study (config key ``tabular``); every field has a default so
+    a job can be given only the settings it uses."""
 
     methods: tuple[str, ...] = ("Base", "CS", "ROS", "SMOTE", "ADASYN", "BSMOTE", "BalSVM", "REMIX")
     latent_methods: tuple[str, ...] = ("EOS", "DSM")
@@ -38,16 +54,19 @@ class TabularStudy:
 
     @classmethod
     def from_config(cls, tabular: dict, seed: int = 0) -> TabularStudy:
-        remix = tabular.get("remix", {})
-        return cls(
-            methods=tuple(tabular["methods"]), latent_methods=tuple(tabular["latent_methods"]),
-            classifiers=tuple(tabular["classifiers"]), n_splits=tabular["n_splits"],
-            test_size=tabular["test_size"], k_neighbors=tabular["k_neighbors"],
-            eos_k=tabular["eos_k"], remix_alpha=remix.get("alpha", 1.0),
-            remix_kappa=remix.get("kappa", 3.0), remix_tau=remix.get("tau", 0.5),
-            head_epochs=tabular["nn"].get("head_epochs", 10),
-            nn=NNSettings(**{k: v for k, v in tabular["nn"].items() if k != "head_epochs"}),
-            seed=seed)
+        """Study from (a subset of) the ``tabular`` config section; absent keys keep defaults."""
+        values = {"seed": seed}
+        for key in ("methods", "latent_methods", "classifiers"):
+            if key in tabular:
+                values[key] = tuple(tabular[key])
+        names = {f.name for f in fields(cls)}
+        values |= {k: v for k, v in tabular.items() if k in names and k not in values and k != "nn"}
+        values |= {f"remix_{k}": v for k, v in tabular.get("remix", {}).items()}
+        nn = dict(tabular.get("nn", {}))
+        if "head_epochs" in nn:
+            values["head_epochs"] = nn.pop("head_epochs")
+        values["nn"] = NNSettings(**nn)
+        return cls(**values)
 
     @property
     def runs_latent(self) -> bool:
@@ -58,97 +77,270 @@ class TabularStudy:
                         eos_k=self.eos_k, remix_alpha=self.remix_alpha,
                         remix_kappa=self.remix_kappa, remix_tau=self.remix_tau)
 
-    def smallest_class_needed(self) -> tuple[str, int]:
-        """The method that needs the largest class count, and that count."""
-        methods = [*self.methods, *(self.latent_methods if self.runs_latent else ())]
-        sizes = {m: min_class_size(m, self.k_neighbors, self.eos_k) for m in methods}
-        method = max(sizes, key=sizes.get)
-        return method, sizes[method]
+
+def model_key(split: int, method: str) -> str:
+    """Key of a fitted model in a stored bundle, e.g. ``split0/SMOTE``."""
+    return f"split{split}/{method}"
 
 
-def check_class_sizes(data: TabularData, study: TabularStudy) -> None:
-    """Fail before training if a training split has a class too small for a method's K."""
-    from imbaug.data.splits import split_indices
-    from imbaug.data.tabular import TabularDataError
+# --- stage 1: splits -------------------------------------------------------------------------
 
-    method, needed = study.smallest_class_needed()
-    for split in range(study.n_splits):
-        train, _ = split_indices(data.y, split, study.test_size)
+def make_partition(y: np.ndarray, n_splits: int, test_size: float) -> pd.DataFrame:
+    """Train/test membership of every row in every split (split seed = split index).
+
+    Returns
+    -------
+    DataFrame with columns ``split`` (int), ``row`` (int, row of the dataset), ``part``
+    ("train" or "test"); ``n_splits * len(y)`` rows.
+    """
+    frames = []
+    for split in range(n_splits):
+        train, test = split_indices(y, split, test_size)
+        frames.append(pd.DataFrame({"split": split, "row": np.concatenate([train, test]),
+                                    "part": ["train"] * len(train) + ["test"] * len(test)}))
+    return pd.concat(frames, ignore_index=True)
+
+
+def split_rows(partition: pd.DataFrame, split: int) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted train and test rows of ``split`` in a stored partition.
+
+    Raises
+    ------
+    ValueError
+        If the partition has no rows for ``split``.
+    """
+    rows = partition[partition["split"] == split]
+    if rows.empty:
+        raise ValueError(f"the stored partition has no split {split}; splits: {sorted(partition.split.unique())}")
+    train = np.sort(rows.loc[rows.part == "train", "row"].to_numpy(np.int64))
+    test = np.sort(rows.loc[rows.part == "test", "row"].to_numpy(np.int64))
+    return train, test
+
+
+def split_data(data: TabularData, partition: pd.DataFrame, split: int) -> Split:
+    """The split's train/test features, standardised with statistics of its train rows only."""
+    from sklearn.preprocessing import StandardScaler
+
+    train, test = split_rows(partition, split)
+    scaler = StandardScaler().fit(data.X[train])
+    return Split(scaler.transform(data.X[train]), data.y[train], scaler.transform(data.X[test]), data.y[test])
+
+
+def check_class_sizes(data: TabularData, partition: pd.DataFrame, methods, k_neighbors: int = 5,
+                      eos_k: int = 10) -> None:
+    """Fail before training if a training split has a class too small for a method's K.
+
+    Raises
+    ------
+    TabularDataError
+        Naming dataset, class, count, split, method and the config keys to change.
+    """
+    if not methods:
+        return
+    sizes = {method_name(m): min_class_size(m, k_neighbors, eos_k) for m in methods}
+    method = max(sizes, key=sizes.get)
+    for split in sorted(partition["split"].unique()):
+        train, _ = split_rows(partition, split)
         counts = np.bincount(data.y[train], minlength=N_CLASSES)
-        if counts.min() < needed:
+        if counts.min() < sizes[method]:
             raise TabularDataError(
                 f"dataset {data.name!r}: class {int(counts.argmin())} has {counts.min()} training "
-                f"rows in split {split}, but {method} needs at least {needed}; lower "
+                f"rows in split {split}, but {method} needs at least {sizes[method]}; lower "
                 "tabular.k_neighbors / tabular.eos_k or drop the method")
 
 
-def run_split(data: TabularData, split: int, study: TabularStudy) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Metrics (one row per method x classifier) and provenance of every resampled set."""
-    part = make_split(data.X, data.y, split, study.test_size)
-    metrics, provenance, base_nn = [], [], None
-    for method in study.methods:
-        resampled, resample_seconds = _timed(study.resample, method, part.X_train, part.y_train, split)
-        provenance.append(resampled.to_frame().assign(space="input", method=method))
-        for classifier in study.classifiers:
-            (y_pred, model), fit_seconds = _timed(_fit_predict, classifier, method, resampled, part, study, split)
-            if (classifier, method) == ("NN", "Base"):
-                base_nn = model
-            metrics.append(_row(data.name, split, "input", method, classifier, part.y_test, y_pred,
-                                resampled, fit_seconds, resample_seconds))
-    if study.runs_latent:
-        if base_nn is None:  # Base not among the input methods: phase 1 still needs it
-            unchanged = study.resample("Base", part.X_train, part.y_train, split)
-            base_nn = _fit_predict("NN", "Base", unchanged, part, study, split)[1]
-        for method in study.latent_methods:
-            rows, table = _latent_run(data.name, split, method, base_nn, part, study)
-            metrics.append(rows)
-            provenance.append(table)
-    return pd.DataFrame(metrics), pd.concat(provenance, ignore_index=True)
+# --- stage 2: resampling ---------------------------------------------------------------------
+
+def resample_or_reason(study: TabularStudy, dataset: str, split: int, method: str, space: str,
+                       X: np.ndarray, y: np.ndarray) -> tuple[Resampled | None, dict]:
+    """Resample one split with one method; a method that cannot run on this split's data
+    gives ``None`` and a status row saying why, with a warning naming dataset, split and class,
+    instead of failing the whole dataset (``../shared/cases/T2``).
+
+    Returns
+    -------
+    resampled : Resampled or None
+    status : dict with keys split, space, method, applicable, reason, n_train, n_synthetic,
+        resample_seconds
+    """
+    start = time.perf_counter()
+    name = method_name(method)
+    status = {"split": split, "space": space, "method": name, "applicable": True, "reason": ""}
+    try:
+        resampled = study.resample(method, X, y, split)
+    except ValueError as error:  # config-size errors are caught earlier by check_class_sizes
+        counts = np.bincount(y, minlength=N_CLASSES)
+        classes = ", ".join(f"class {c} ({counts[c]} rows)" for c in np.flatnonzero(counts < counts.max()))
+        reason = f"{error} [dataset {dataset!r}, split {split}, over-sampling {classes}]"
+        logger.warning("%s not applicable: %s", name, reason)
+        return None, {**status, "applicable": False, "reason": reason, "n_train": 0,
+                      "n_synthetic": 0, "resample_seconds": time.perf_counter() - start}
+    return resampled, {**status, "n_train": len(resampled.y),
+                       "n_synthetic": int(resampled.synthetic.sum()),
+                       "resample_seconds": time.perf_counter() - start}
 
 
-def _fit_predict(classifier: str, method: str, resampled: Resampled, part: Split,
-                 study: TabularStudy, split: int):
+def resampled_frame(method: str, resampled: Resampled) -> pd.DataFrame:
+    """One method's resampled set as a frame: provenance columns then features ``f0..``."""
+    frame = resampled.to_frame()
+    frame.insert(0, "method", method)
+    soft = resampled.soft_labels if resampled.soft_labels is not None else np.full((len(frame), N_CLASSES), np.nan)
+    for c, column in enumerate(SOFT_COLUMNS):
+        frame[column] = soft[:, c]
+    features = pd.DataFrame(resampled.X, columns=[f"f{i}" for i in range(resampled.X.shape[1])])
+    return pd.concat([frame, features], axis=1)
+
+
+def resampled_from_frame(frame: pd.DataFrame, method: str) -> Resampled:
+    """The stored resampled set of ``method`` (inverse of :func:`resampled_frame`).
+
+    Raises
+    ------
+    KeyError
+        If the frame holds no rows of ``method``.
+    """
+    rows = frame[frame["method"] == method]
+    if rows.empty:
+        raise KeyError(f"no resampled rows of method {method!r}; methods: {sorted(frame.method.unique())}")
+    soft = rows[SOFT_COLUMNS].to_numpy(np.float64)
+    X = rows[[c for c in rows.columns if c.startswith("f") and c[1:].isdigit()]].to_numpy(np.float64)
+    return Resampled(X, rows["label"].to_numpy(np.int64), rows["source_index"].to_numpy(np.int64),
+                     rows["synthetic"].to_numpy(bool), None if np.isnan(soft).all() else soft)
+
+
+def resample_split(study: TabularStudy, dataset: str, part: Split, split: int, methods,
+                   space: str = "input") -> tuple[pd.DataFrame, list[dict]]:
+    """Every method's resampled set of one split (stacked frame) and one status row each."""
+    frames, statuses = [], []
+    for method in methods:
+        resampled, status = resample_or_reason(study, dataset, split, method, space, part.X_train, part.y_train)
+        statuses.append(status)
+        if resampled is not None:
+            frames.append(resampled_frame(status["method"], resampled))
+    empty = pd.DataFrame(columns=PROVENANCE_COLUMNS)
+    return (pd.concat(frames, ignore_index=True) if frames else empty), statuses
+
+
+# --- stage 3: fitting ------------------------------------------------------------------------
+
+def fit_model(classifier: str, method: str, resampled: Resampled, study: TabularStudy, split: int,
+              nn_settings: NNSettings | None = None):
+    """Fit one classifier on one resampled training set (CS = balanced class weights).
+
+    ``nn_settings`` : the NN's settings chosen on the split's original training part (see
+    :func:`nn_split_settings`); default ``study.nn``. Base and CS train on that part itself,
+    so they may choose their own; resampled sets must not (copies or interpolations of
+    validation rows would be trained on).
+    """
+    from imbaug.training.tabular import fit_mlp, fit_sklearn
+
     cost_sensitive = method == "CS"
     if classifier != "NN":
-        model = fit_sklearn(classifier, resampled.X, resampled.y, cost_sensitive=cost_sensitive)
-        return model.predict(part.X_test), model
-    model = fit_mlp(resampled.X, resampled.y, n_classes=N_CLASSES, settings=study.nn,
-                    seed=study.seed + split, soft_targets=resampled.soft_labels,
-                    cost_sensitive=cost_sensitive)
-    return predict_mlp(model, part.X_test), model
+        return fit_sklearn(classifier, resampled.X, resampled.y, cost_sensitive=cost_sensitive)
+    settings = study.nn if method == "CS" or nn_settings is None else nn_settings
+    return fit_mlp(resampled.X, resampled.y, n_classes=N_CLASSES, settings=settings,
+                   seed=study.seed + split, soft_targets=resampled.soft_labels,
+                   cost_sensitive=cost_sensitive)
 
 
-def _latent_run(dataset: str, split: int, method: str, base_nn, part: Split, study: TabularStudy):
-    """Three-phase framework on the NN: resample its latent training set, retrain the head."""
+def nn_split_settings(study: TabularStudy, part: Split, split: int) -> NNSettings:
+    """The NN's epoch count and weight decay chosen once per split on its original training
+    part (validation rows held out from it; the test part is never seen)."""
+    from imbaug.training.tabular import select_mlp_settings
+
+    return select_mlp_settings(part.X_train, part.y_train, n_classes=N_CLASSES, settings=study.nn,
+                               seed=study.seed + split)
+
+
+def nn_methods(study: TabularStudy) -> tuple[str, ...]:
+    """Methods the NN is fitted with: the input methods, plus Base when the latent stage
+    needs it as its phase-1 network."""
+    methods = study.methods
+    if study.runs_latent and "Base" not in [method_name(m) for m in methods]:
+        methods = ("Base", *methods)
+    return methods
+
+
+# --- stage 4: latent space (three-phase framework) -------------------------------------------
+
+def latent_split(study: TabularStudy, dataset: str, base_nn, part: Split, split: int):
+    """Resample the Base NN's d//2 training features with every latent method and retrain a copy
+    of its last layer on each. Only training rows enter: test features are never seen.
+
+    Returns
+    -------
+    heads : dict method -> torch.nn.Linear (applicable methods only)
+    frame : DataFrame of the latent resampled sets (as :func:`resampled_frame`)
+    statuses : list of status dicts (space "latent"), with ``fit_seconds``
+    """
     import torch
 
     from imbaug.training.image import retrain_head
+    from imbaug.training.tabular import mlp_features
 
-    start = time.perf_counter()
     latent_train = mlp_features(base_nn, part.X_train)
-    resampled = study.resample(method, latent_train, part.y_train, split)
-    resample_seconds = time.perf_counter() - start
-    start = time.perf_counter()
-    head = retrain_head(base_nn.head, torch.as_tensor(resampled.X, dtype=torch.float32),
-                        torch.as_tensor(resampled.y), epochs=study.head_epochs,
-                        seed=study.seed + split, device=torch.device("cpu"))
-    with torch.no_grad():
-        latent_test = torch.as_tensor(mlp_features(base_nn, part.X_test))
-        y_pred = head(latent_test).argmax(1).numpy()
-    row = _row(dataset, split, "latent", method, "NN", part.y_test, y_pred, resampled,
-               time.perf_counter() - start, resample_seconds)
-    return row, resampled.to_frame().assign(space="latent", method=method)
+    latent = Split(latent_train, part.y_train, np.empty((0, latent_train.shape[1])), part.y_test[:0])
+    frame, statuses = resample_split(study, dataset, latent, split, study.latent_methods, space="latent")
+    heads = {}
+    for status in statuses:
+        start = time.perf_counter()
+        if status["applicable"]:
+            resampled = resampled_from_frame(frame, status["method"])
+            labels = resampled.y if resampled.soft_labels is None else resampled.soft_labels
+            heads[status["method"]] = retrain_head(
+                base_nn.head, torch.tensor(resampled.X, dtype=torch.float32), torch.tensor(np.array(labels)),
+                epochs=study.head_epochs, seed=study.seed + split, device=torch.device("cpu"))
+        status["fit_seconds"] = time.perf_counter() - start
+    return heads, frame, statuses
 
 
-def _row(dataset, split, space, method, classifier, y_test, y_pred, resampled: Resampled,
-         fit_seconds: float, resample_seconds: float) -> dict:
-    return {"dataset": dataset, "split": split, "space": space, "method": method,
-            "classifier": classifier, **score(y_test, y_pred, N_CLASSES),
-            "n_train": len(resampled.y), "n_synthetic": int(resampled.synthetic.sum()),
-            "fit_seconds": fit_seconds, "resample_seconds": resample_seconds}
+# --- stage 5: evaluation ---------------------------------------------------------------------
+
+def metrics_row(dataset: str, classifier: str, status: dict, y_test=None, y_pred=None,
+                fit_seconds: float = float("nan")) -> dict:
+    """One metrics row; a method not applicable on this split gets NaN scores and its reason."""
+    scores = (score(y_test, y_pred, N_CLASSES) if status["applicable"]
+              else {"bac": np.nan, "gm": np.nan, "fm": np.nan, "recall": [np.nan] * N_CLASSES})
+    return {"dataset": dataset, "split": status["split"], "space": status["space"],
+            "method": status["method"], "classifier": classifier, **scores,
+            "applicable": status["applicable"], "reason": status["reason"],
+            "n_train": status["n_train"], "n_synthetic": status["n_synthetic"],
+            "fit_seconds": fit_seconds, "resample_seconds": status["resample_seconds"]}
 
 
-def _timed(function, *args):
-    start = time.perf_counter()
-    result = function(*args)
-    return result, time.perf_counter() - start
+def predict(classifier: str, model, X: np.ndarray) -> np.ndarray:
+    """Predicted labels (n,) of a stored model."""
+    if classifier != "NN":
+        return model.predict(X)
+    from imbaug.training.tabular import predict_mlp
+
+    return predict_mlp(model, X)
+
+
+def evaluate_models(data: TabularData, partition: pd.DataFrame, classifier: str, models: dict,
+                    statuses: pd.DataFrame, fits: pd.DataFrame) -> pd.DataFrame:
+    """One metrics row per status row (split x space x method), scored on the split's test rows.
+
+    Raises
+    ------
+    KeyError
+        If an applicable method has no stored model.
+    """
+    fit_seconds = {(r.split, "input", r.method): r.fit_seconds for r in fits.itertuples()}
+    fit_seconds |= {(r.split, "latent", r.method): r.fit_seconds
+                    for r in statuses[statuses.space == "latent"].itertuples() if "fit_seconds" in statuses}
+    rows, parts = [], {}
+    for status in statuses.to_dict("records"):
+        key = (status["split"], status["space"], status["method"])
+        if not status["applicable"]:
+            rows.append(metrics_row(data.name, classifier, status))
+            continue
+        if key not in models:
+            raise KeyError(f"dataset {data.name!r}: no stored {classifier} model for split {key[0]}, "
+                           f"{key[1]} method {key[2]}")
+        if status["split"] not in parts:
+            parts[status["split"]] = split_data(data, partition, status["split"])
+        part = parts[status["split"]]
+        rows.append(metrics_row(data.name, classifier, status, part.y_test,
+                                predict(classifier, models[key], part.X_test), fit_seconds.get(key, np.nan)))
+    return pd.DataFrame(rows)

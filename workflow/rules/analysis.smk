@@ -1,0 +1,122 @@
+# Analysis tables and figures of the DA and CE papers (functions and IMAGE_ANALYSIS_INPUTS in
+# tabular_common.smk).
+
+# results/tables/classification_embeddings.csv is this file's table (tabular + IMAGE_ANALYSIS_INPUTS);
+# until image_analysis.smk stops declaring it too, this rule wins (see /work/coord/NOTES-H3.md).
+ruleorder: analysis_table > image_analysis_tables
+
+
+rule analysis_table:
+    input:
+        analysis_table_input,
+    output:
+        report("results/tables/{table}.csv", caption="../report/analysis_table.rst", category="Tables",
+               labels={"table": "{table}"}),
+    wildcard_constraints:
+        table="|".join(ANALYSIS_TABLES),
+    conda:
+        "../../envs/imbaug.yaml"
+    log:
+        "results/logs/tables/{table}.log",
+    script:
+        "../scripts/analysis_table.py"
+
+
+rule figures_support_vectors:
+    input:
+        "results/tables/support_vectors.csv",
+    output:
+        **{name: report(figure(name), caption="../report/support_vectors.rst", category="Figures",
+                        subcategory="SVM support vectors (DA paper Figs 2-6)") for name in SV_FIGURES},
+    params:
+        figures=SV_FIGURES,
+    conda:
+        "../../envs/imbaug.yaml"
+    log:
+        "results/logs/figures/support_vectors.log",
+    script:
+        "../scripts/analysis_figures.py"
+
+
+rule figures_weight_norms:
+    input:
+        "results/tables/weight_change.csv",
+    output:
+        lg=report(figure("da_fig7_lg_weight_norms"), caption="../report/weight_norms.rst", category="Figures",
+                  subcategory="Weights (DA paper Figs 7-9)"),
+        nn_majority=report(figure("da_fig8_nn_majority_weight_norms"), caption="../report/weight_norms.rst",
+                           category="Figures", subcategory="Weights (DA paper Figs 7-9)"),
+        nn_minority=report(figure("da_fig9_nn_minority_weight_norms"), caption="../report/weight_norms.rst",
+                           category="Figures", subcategory="Weights (DA paper Figs 7-9)"),
+    conda:
+        "../../envs/imbaug.yaml"
+    log:
+        "results/logs/figures/weight_norms.log",
+    script:
+        "../scripts/analysis_figures.py"
+
+
+rule figure_top_features:
+    input:
+        "results/tables/top_features.csv",
+    output:
+        report(f"results/figures/top5_features_{{classifier}}_{{dataset}}.{FIGURE_FORMAT}",
+               caption="../report/top_features.rst", category="Figures",
+               subcategory="Top-5 features (DA paper Figs 11-12)"),
+    conda:
+        "../../envs/imbaug.yaml"
+    log:
+        "results/logs/figures/top5_features_{classifier}_{dataset}.log",
+    script:
+        "../scripts/analysis_figures.py"
+
+
+rule figures_embeddings:
+    input:
+        summary="results/tables/classification_embeddings.csv",
+        profiles="results/tables/embedding_profiles.csv",
+    output:
+        **{name: report(f"results/figures/ce_{name}_{{classifier}}.{FIGURE_FORMAT}",
+                        caption="../report/embeddings.rst", category="Figures",
+                        subcategory="Classification embeddings (CE paper Figs 2-7)")
+           for name in CE_FIGURES},
+    wildcard_constraints:
+        classifier="LG|SVM|CNN",
+    conda:
+        "../../envs/imbaug.yaml"
+    log:
+        "results/logs/figures/embeddings_{classifier}.log",
+    script:
+        "../scripts/analysis_figures.py"
+
+
+rule paper_comparison:
+    input:
+        accuracy="results/tables/tabular_accuracy.csv",
+        weight_change="results/tables/weight_change.csv" if ANALYSIS_CLASSIFIERS["weights"] else [],
+        top_k_overlap="results/tables/top_k_overlap.csv" if ANALYSIS_CLASSIFIERS["top_k"] else [],
+    output:
+        report("results/tables/paper_comparison.csv", caption="../report/paper_comparison.rst", category="Tables"),
+    conda:
+        "../../envs/imbaug.yaml"
+    log:
+        "results/logs/tables/paper_comparison.log",
+    script:
+        "../scripts/analysis_comparison.py"
+
+
+rule significance:
+    input:
+        tabular_metrics_paths(),
+    output:
+        table=report("results/tables/significance.csv", caption="../report/significance.rst", category="Tables"),
+        figures=[report(f"results/figures/critical_difference_{c}.{FIGURE_FORMAT}", caption="../report/significance.rst",
+                        category="Figures", subcategory="Significance") for c in TABULAR["classifiers"]],
+    params:
+        classifiers=TABULAR["classifiers"],
+    conda:
+        "../../envs/imbaug.yaml"
+    log:
+        "results/logs/tables/significance.log",
+    script:
+        "../scripts/analysis_significance.py"

@@ -1,0 +1,167 @@
+# Settings and input functions of workflow/rules/tabular.smk and analysis.smk (rules there).
+from types import SimpleNamespace as Namespace
+
+from imbaug.resampling import config_settings, method_name
+
+
+wildcard_constraints:
+    dataset=r"[A-Za-z0-9_\-]+",
+    classifier=r"SVM|LG|NN",
+
+
+TAB = "results/tabular/{dataset}"
+FIGURE_FORMAT = config.get("figure_format", "png")
+SPLITS = list(range(TABULAR["n_splits"]))
+SKLEARN_CLASSIFIERS = [c for c in TABULAR["classifiers"] if c != "NN"]
+TABULAR_RUNS_LATENT = "NN" in TABULAR["classifiers"] and bool(TABULAR["latent_methods"])
+# Which per-classifier analyses exist (DA paper Section IV, CE paper Section 5).
+TABULAR_ANALYSES = {
+    "SVM": ["support_vectors", "embeddings"],
+    "LG": ["weights", "top_k", "embeddings"],
+    "NN": ["weights", "top_k"],
+}
+
+
+def per_split(pattern):
+    return expand(pattern, split=SPLITS, allow_missing=True)
+
+
+def method_settings(methods):
+    """Only the config settings that ``methods`` use (the method registry's spec.settings)."""
+    settings = {}
+    for entry in methods:
+        for key, value in config_settings(entry, TABULAR, "tabular").items():
+            settings[key] = {**settings.get(key, {}), **value} if isinstance(value, dict) else value
+    return settings
+
+
+def nn_fit_methods():
+    methods = list(TABULAR["methods"])
+    names = [method_name(m) for m in methods]
+    return methods if not TABULAR_RUNS_LATENT or "Base" in names else ["Base", *methods]
+
+
+def dataset_source(wildcards):
+    """What loading this one dataset depends on (not the list of datasets)."""
+    spec = TABULAR["files"].get(wildcards.dataset)
+    if spec:
+        return {"files": {wildcards.dataset: spec}}
+    return {"data_home": TABULAR["data_home"], "download": TABULAR["download"]}
+
+
+def model_path(classifier):
+    suffix = "pt" if classifier == "NN" else "skops"
+    return f"{TAB}/models/{classifier}.{suffix}"
+
+
+def evaluate_input(wildcards):
+    inputs = {
+        "data": f"{TAB}/data.parquet",
+        "partition": f"{TAB}/partition.parquet",
+        "status": f"{TAB}/resampling.parquet",
+        "model": model_path(wildcards.classifier),
+        "fits": f"{TAB}/models/{wildcards.classifier}_fits.parquet",
+    }
+    if wildcards.classifier == "NN" and TABULAR_RUNS_LATENT:
+        inputs["heads"] = f"{TAB}/models/NN_latent.pt"
+        inputs["latent_status"] = f"{TAB}/latent.parquet"
+    return {k: v.format(dataset=wildcards.dataset) for k, v in inputs.items()}
+
+
+def analysis_input(wildcards):
+    inputs = {k: v for k, v in evaluate_input(wildcards).items()}
+    inputs["resampled"] = expand(f"{TAB}/split{{split}}/resampled.parquet", dataset=wildcards.dataset, split=SPLITS)
+    return inputs
+
+
+def analysis_outputs(classifier):
+    return {name: f"{TAB}/analysis/{classifier}/{name}.parquet" for name in TABULAR_ANALYSES[classifier]}
+
+
+def tabular_metrics_paths():
+    return expand(f"{TAB}/metrics/{{classifier}}.parquet", dataset=TABULAR["datasets"],
+                  classifier=TABULAR["classifiers"])
+
+
+def analysis_rule_input(classifier):
+    def inputs(wildcards):
+        return analysis_input(Namespace(dataset=wildcards.dataset, classifier=classifier))
+
+    return inputs
+
+
+# --- analysis.smk ------------------------------------------------------------
+# Analysis tables and figures of the DA and CE papers. Each table rule stacks the per-dataset
+# analysis Parquet files of the tabular study and, once added, image runs with the same columns
+# (classifier "CNN", replicate column split or cut): put their paths in IMAGE_ANALYSIS_INPUTS
+# under the table's name ("support_vectors", "weights", "top_k", "embeddings").
+IMAGE_ANALYSIS_INPUTS = {}
+
+# Which classifier's analysis produces which per-run table (see TABULAR_ANALYSES).
+ANALYSIS_CLASSIFIERS = {
+    name: [c for c in TABULAR["classifiers"] if name in TABULAR_ANALYSES[c]]
+    for name in ("support_vectors", "weights", "top_k", "embeddings")
+}
+# Tidy tables: name -> (per-run table it aggregates, caption file).
+ANALYSIS_TABLES = {
+    "support_vectors": "support_vectors",
+    "weight_change": "weights",
+    "top_k_overlap": "top_k",
+    "top_features": "top_k",
+    "classification_embeddings": "embeddings",
+    "embedding_profiles": "embeddings",
+}
+FIG = f"results/figures/{{name}}.{FIGURE_FORMAT}"
+
+
+def analysis_runs(name):
+    """Per-run Parquet files of analysis ``name`` (tabular, then image)."""
+    paths = [f"results/tabular/{d}/analysis/{c}/{name}.parquet"
+             for d in TABULAR["datasets"] for c in ANALYSIS_CLASSIFIERS[name]]
+    return paths + list(IMAGE_ANALYSIS_INPUTS.get(name, []))
+
+
+def figure(name):
+    return FIG.format(name=name)
+
+
+def analysis_table_input(wildcards):
+    return analysis_runs(ANALYSIS_TABLES[wildcards.table])
+
+SV_FIGURES = {
+    "da_fig2_sv_ratio_to_base": "sv_ratio_to_base",
+    "da_fig3_majority_minority_sv_ratio": "majority_minority_sv_ratio",
+    "da_fig4_dual_coef_ratio": "dual_coef_ratio",
+    "da_fig5_new_sv_share": "new_sv_share",
+    "da_fig6_synthetic_sv_share": "synthetic_sv_share",
+}
+CE_FIGURES = ["needed_share", "needed_vs_distinct", "sorted_magnitudes", "top10_share",
+              "frequency_vs_magnitude"]
+
+
+def analysis_targets():
+    """Every analysis table and figure the configured study produces."""
+    if not TABULAR["datasets"]:
+        return []
+    targets = []
+    for table, runs in ANALYSIS_TABLES.items():
+        if ANALYSIS_CLASSIFIERS[runs]:
+            targets.append(f"results/tables/{table}.csv")
+    classifiers = TABULAR["classifiers"]
+    if "SVM" in classifiers:
+        targets += [figure(name) for name in SV_FIGURES]
+    if {"LG", "NN"} & set(classifiers):
+        targets += [figure("da_fig7_lg_weight_norms"), figure("da_fig8_nn_majority_weight_norms"),
+                    figure("da_fig9_nn_minority_weight_norms")]
+    targets += [f"results/figures/top5_features_{c}_{d}.{FIGURE_FORMAT}"
+                for c in ANALYSIS_CLASSIFIERS["top_k"] for d in TABULAR["datasets"]]
+    targets += [f"results/figures/ce_{name}_{c}.{FIGURE_FORMAT}"
+                for c in ANALYSIS_CLASSIFIERS["embeddings"] for name in CE_FIGURES]
+    return targets + comparison_targets()
+
+
+def comparison_targets():
+    if not TABULAR["datasets"]:
+        return []
+    return ["results/tables/paper_comparison.csv", "results/tables/significance.csv",
+            *[f"results/figures/critical_difference_{c}.{FIGURE_FORMAT}" for c in TABULAR["classifiers"]]]
