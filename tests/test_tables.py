@@ -49,7 +49,7 @@ def test_image_accuracy_means_over_cuts():
     from imbaug.analysis.tables import image_accuracy
 
     table = image_accuracy(_image_metrics())
-    assert list(table.columns) == ["dataset", "arch", "loss", "method", "space", "bac_mean",
+    assert list(table.columns) == ["dataset", "arch", "loss", "method", "space", "selection", "bac_mean",
                                    "gm_mean", "gm_macro_mean", "fm_mean", "n_cuts"]
     row = table[(table.loss == "CE") & (table.method == "EOS_K50")].iloc[0]
     assert row.bac_mean == pytest.approx(0.55) and row.n_cuts == 2
@@ -71,3 +71,20 @@ def test_image_cells_show_the_papers_gm_and_say_so():
     # gm is 0.0 in every row: the cells must show gm_macro (0.4 for Base), labelled as such.
     assert "| Base | 0.5000 / 0.4000 / 0.3000 |" in text
     assert "GM (one-vs-rest macro, as the papers print it)" in text
+
+
+def test_test_set_selection_rows_are_shown_apart_and_labelled():
+    from imbaug.analysis.tables import image_accuracy, image_accuracy_markdown
+
+    metrics = _image_metrics().assign(selection="last")
+    best = metrics[metrics.method == "Base"].assign(selection="best_test_macro_f1", bac=0.7, fm=0.6)
+    table = image_accuracy(pd.concat([metrics, best], ignore_index=True))
+    assert set(table.selection) == {"last", "best_test_macro_f1"}
+    text = image_accuracy_markdown(table)
+    # the paper tables keep the last-epoch numbers ...
+    assert "| Base | 0.5000 / 0.4000 / 0.3000 |" in text
+    # ... and a labelled section sets the test-selected ones beside them
+    assert "Model selection on the test set, as the authors' code does" in text
+    assert ("| CE | Base | input | 0.5000 / 0.4000 / 0.3000 | 0.7000 / 0.4000 / 0.6000 | +0.2000 |"
+            in text)
+    assert "Model selection on the test set" not in image_accuracy_markdown(image_accuracy(_image_metrics()))
