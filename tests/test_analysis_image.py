@@ -195,3 +195,70 @@ def test_tsne_keeps_separated_classes_apart_and_is_seeded():
     nearest = first["class"].to_numpy()[distance.argmin(axis=1)]
     assert (nearest == first["class"].to_numpy()).all()
     assert list(first.columns) == ["subset", "class", "x", "y"]
+
+
+# ---------------------------------------------------------------------------------------------
+# Runs of a cut: references, weight change, per-class norms; wall time; tables over cuts
+
+
+def _run(loss, method, space, weight, train_labels=(0, 1)):
+    from imbaug.pipeline.image_analysis import AnalysedRun
+
+    model = nn.Module()
+    model.head = nn.Linear(2, 2)
+    with torch.no_grad():
+        model.head.weight.copy_(torch.tensor(weight))
+    fe = np.eye(2)
+    return AnalysedRun(loss, method, space, model, fe, np.array(train_labels), fe, fe)
+
+
+def test_runs_are_compared_with_base_of_their_loss_and_base_of_another_loss_with_base_ce():
+    from imbaug.pipeline.image_analysis import head_norms, weight_changes
+
+    runs = [_run("CE", "Base", "input", [[1.0, 2.0], [4.0, -1.0]]),
+            _run("CE", "ROS", "input", [[2.0, 2.0], [2.0, -1.0]]),
+            _run("LDAM", "Base", "input", [[1.0, 1.0], [1.0, 1.0]]),
+            _run("LDAM", "EOS", "latent", [[1.0, 3.0], [3.0, 1.0]])]
+    change = weight_changes(runs, "CE").set_index(["loss", "method", "space"])
+    # ROS vs Base CE: |2-1|/1, 0, |2-4|/4, 0 -> mean (1 + 0.5) / 4
+    assert change.loc[("CE", "ROS", "input"), "weight_change"] == pytest.approx(0.375)
+    assert change.loc[("LDAM", "Base", "input"), "reference_loss"] == "CE"  # DA Table XI's LDAM
+    # EOS on the LDAM base vs Base LDAM: 0, 2, 2, 0 -> mean 1
+    assert change.loc[("LDAM", "EOS", "latent"), "weight_change"] == pytest.approx(1.0)
+    assert ("CE", "Base", "input") not in change.index and len(change) == 3
+    norms = head_norms(runs[:1])
+    assert norms["norm"].tolist() == pytest.approx([5 ** 0.5, 17 ** 0.5])
+    assert norms["n_train"].tolist() == [1, 1]
+
+
+def test_wall_time_adds_the_three_phases_and_compares_pixel_methods():
+    from imbaug.analysis.image_timing import wall_time, wall_time_markdown
+
+    rows = []
+    for cut, scale in [(0, 1.0), (1, 3.0)]:
+        key = {"dataset": "d", "cut": cut, "arch": "a", "loss": "CE"}
+        rows += [{**key, "space": "input", "method": "Base", "fit_seconds": 10 * scale,
+                  "resample_seconds": 0.0, "extract_seconds": 1 * scale},
+                 {**key, "space": "latent", "method": "EOS", "fit_seconds": 2 * scale,
+                  "resample_seconds": 1 * scale},
+                 {**key, "space": "latent", "method": "DSM", "fit_seconds": 99.0, "resample_seconds": 99.0},
+                 {**key, "space": "input", "method": "SMOTE", "fit_seconds": 40 * scale,
+                  "resample_seconds": 2 * scale, "extract_seconds": 0.5}]
+    table = wall_time(pd.DataFrame(rows)).set_index("method")
+    assert table.loc["EOS", "total_seconds"] == pytest.approx(2 * (10 + 1 + 1 + 2))  # mean of 14 and 42
+    assert table.loc["SMOTE", "total_seconds"] == pytest.approx(2 * 42)  # extracting FE is not a pixel phase
+    assert table.loc["SMOTE", "approach"].startswith("pixel") and (table.n_cuts == 2).all()
+    assert "DSM" not in table.index
+    assert "takes 3.00x the time of three-phase EOS" in wall_time_markdown(table.reset_index())
+    assert wall_time(pd.DataFrame(rows).query("method != 'EOS'")).empty
+
+
+def test_gap_table_averages_over_cuts_with_their_spread():
+    from imbaug.analysis.image_tables import generalization_gap_table
+
+    keys = {"dataset": "d", "arch": "a", "loss": "CE", "method": "EOS", "space": "latent", "class": 0,
+            "subset": "all"}
+    rows = pd.DataFrame([{**keys, "cut": 0, "gap": 0.2, "n_test": 10}, {**keys, "cut": 1, "gap": 0.4, "n_test": 10}])
+    table = generalization_gap_table(rows)
+    assert len(table) == 1 and table.gap[0] == pytest.approx(0.3)
+    assert table.gap_std[0] == pytest.approx(np.std([0.2, 0.4], ddof=1)) and table.n_cuts[0] == 2
