@@ -11,7 +11,7 @@ from __future__ import annotations
 import copy
 import time
 from collections.abc import Callable
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,6 +23,7 @@ from torch import nn
 from imbaug.metrics import METRIC_NAMES, score
 from imbaug.resampling import balanced_batch_indices, mixup, remix_label_weight
 from imbaug.training.augment import random_crop_flip
+from imbaug.training.tabular import torch_threads
 
 REMIX_DEFAULTS = {"alpha": 1.0, "kappa": 3.0, "tau": 0.5}  # Chou et al.'s Remix (RemixChou)
 # Per-batch mixing methods and the settings each needs (ReMix: Bellinger et al. 2020).
@@ -404,12 +405,14 @@ def retrain_head(
     labels = labels.to(device, torch.float32 if labels.is_floating_point() else torch.int64)
     optimizer = torch.optim.SGD(head.parameters(), lr=lr, momentum=momentum, weight_decay=weight_decay)
     generator = torch.Generator(device=device).manual_seed(seed)
-    for epoch in range(epochs):
-        for batch_index in torch.randperm(len(labels), device=device, generator=generator).split(batch_size):
-            batch_loss = F.cross_entropy(head(features[batch_index]), labels[batch_index])
-            optimizer.zero_grad(set_to_none=True)
-            batch_loss.backward()
-            optimizer.step()
-        if epoch_callback is not None:
-            epoch_callback(epoch, head)
+    # One CPU thread: a linear head is overhead-bound, more threads only synchronise.
+    with torch_threads(1) if device.type == "cpu" else nullcontext():
+        for epoch in range(epochs):
+            for batch_index in torch.randperm(len(labels), device=device, generator=generator).split(batch_size):
+                batch_loss = F.cross_entropy(head(features[batch_index]), labels[batch_index])
+                optimizer.zero_grad(set_to_none=True)
+                batch_loss.backward()
+                optimizer.step()
+            if epoch_callback is not None:
+                epoch_callback(epoch, head)
     return head.eval()

@@ -92,7 +92,13 @@ def fit_sklearn(classifier: str, X: np.ndarray, y: np.ndarray, *, cost_sensitive
 
 
 @contextmanager
-def _torch_threads(threads: int) -> Iterator[None]:
+def torch_threads(threads: int) -> Iterator[None]:
+    """Run the block with ``threads`` torch intra-op threads, restoring the count afterwards.
+
+    Small networks on the CPU (this NN, a linear head) are bound by per-operation overhead;
+    extra threads only synchronise, and under ``snakemake --cores N`` parallel jobs they
+    oversubscribe the cores (measured: 20-40x slower fits on a busy 2-core VM).
+    """
     import torch
 
     previous = torch.get_num_threads()
@@ -248,7 +254,7 @@ def select_mlp_settings(X: np.ndarray, y: np.ndarray, *, n_classes: int, setting
                          f"{counts.min()} training rows; need >= 2 to hold some out for validation")
     fit_rows, val_rows = train_test_split(np.arange(len(y)), test_size=settings.validation_size,
                                           stratify=y, random_state=seed)
-    with _torch_threads(settings.threads):
+    with torch_threads(settings.threads):
         _, scores = _train_stacked(X[fit_rows], y[fit_rows], n_classes=n_classes, settings=settings,
                                    decays=settings.weight_decay, epochs=settings.epochs, seed=seed,
                                    cost_sensitive=cost_sensitive,
@@ -287,7 +293,7 @@ def fit_mlp(X: np.ndarray, y: np.ndarray, *, n_classes: int, settings: NNSetting
     if settings.needs_selection:
         settings = select_mlp_settings(X, y, n_classes=n_classes, settings=settings, seed=seed,
                                        cost_sensitive=cost_sensitive)
-    with _torch_threads(settings.threads):
+    with torch_threads(settings.threads):
         stacked, _ = _train_stacked(X, y, n_classes=n_classes, settings=settings,
                                     decays=settings.weight_decay[:1], epochs=settings.epochs,
                                     seed=seed, soft_targets=soft_targets,
