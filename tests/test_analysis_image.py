@@ -231,6 +231,15 @@ def test_runs_are_compared_with_base_of_their_loss_and_base_of_another_loss_with
     assert norms["n_train"].tolist() == [1, 1]
 
 
+def test_da_labels_name_each_run_as_the_da_tables_do():
+    from imbaug.pipeline.image_analysis import da_label
+
+    assert da_label("LDAM", "Base", "input", "CE") == "LDAM"
+    assert da_label("CE", "ROS", "input", "CE") == "ROS"
+    assert da_label("CE", "EOS", "latent", "CE") == "EOS (FE)"
+    assert da_label("LDAM", "DSM", "latent", "CE") == "DSM (FE) [LDAM]"
+
+
 def test_wall_time_adds_the_three_phases_and_compares_pixel_methods():
     from imbaug.analysis.image_timing import wall_time, wall_time_markdown
 

@@ -294,15 +294,19 @@ def test_per_cut_weight_change_and_saliency_rows_for_the_da_tables(small_run):
     folder, _ = small_run
     analysis = folder / f"{RUN}/analysis"
     change = pd.read_parquet(analysis / "weight_change.parquet")
-    assert {"dataset", "classifier", "method", "weight_change"} <= set(change.columns)
+    assert {"dataset", "classifier", "method", "weight_change", "applicable"} <= set(change.columns)
     assert (change.classifier == "CNN").all() and (change.weight_change > 0).all()
-    keyed = change.set_index(["loss", "method", "space"])
+    # rows of the DA tables: one unique name per run, as the paper's columns
+    assert set(change.method) == {"LDAM", "ROS", "SMOTE", "EOS", "REMIX", "Balanced", "EOS_K5 (FE)",
+                                  "EOS_K10 (FE)", "DSM (FE)", "EOS_K5 (FE) [LDAM]", "EOS_K10 (FE) [LDAM]",
+                                  "DSM (FE) [LDAM]"}
+    keyed = change.set_index(["loss", "run_method", "space"])
     assert ("CE", "Base", "input") not in keyed.index  # the reference itself
     assert keyed.loc[("LDAM", "Base", "input"), "reference_loss"] == "CE"  # DA Table XI's LDAM column
     assert keyed.loc[("LDAM", "DSM", "latent"), "reference_loss"] == "LDAM"
     overlap = pd.read_parquet(analysis / "top_k_overlap.parquet")
     assert overlap.overlap.between(0, 1).all() and (overlap.classifier == "CNN").all()
-    assert set(zip(overlap.loss, overlap.method, overlap.space)) == set(keyed.index)
+    assert set(zip(overlap.loss, overlap.run_method, overlap.space)) == set(keyed.index)
     norms = pd.read_parquet(analysis / "head_norms.parquet")
     assert ("CE", "Balanced", "input") in set(zip(norms.loss, norms.method, norms.space))
 

@@ -30,6 +30,8 @@ with job_log(snakemake.log[0]) as log:
         tables["embeddings"], tables["embedding_profile"] = analysis.embeddings(runs, labels)
     tables["top_k_overlap"] = analysis.saliency_overlaps(runs, params.reference_loss, test.images, labels,
                                                          device, params.top_fraction)
+    for name in ("weight_change", "top_k_overlap"):  # also rows of the tabular study's DA tables
+        tables[name] = analysis.da_layout(tables[name], params.reference_loss)
     keys = {"dataset": wildcards.dataset, "classifier": "CNN", "cut": int(wildcards.cut), "arch": wildcards.arch}
     for name, table in tables.items():
         table = table.assign(**keys)

@@ -91,6 +91,24 @@ def reference_of(run: AnalysedRun, runs: list[AnalysedRun], reference_loss: str)
     return next((r for r in runs if (r.loss, r.method, r.space) == (loss, "Base", "input")), None)
 
 
+def da_label(loss: str, method: str, space: str, reference_loss: str) -> str:
+    """A run's name in the DA paper's tables: ``ROS``, ``EOS (FE)`` for an FE-space method,
+    the loss for Base of another loss (Table XI's ``LDAM``), `` [loss]`` appended for runs on
+    a base of another loss."""
+    if method == "Base" and space == "input":
+        return loss
+    label = method if space == "input" else f"{method} (FE)"
+    return label if loss == reference_loss else f"{label} [{loss}]"
+
+
+def da_layout(table: pd.DataFrame, reference_loss: str) -> pd.DataFrame:
+    """Rows for the DA tables shared with the tabular study (keys ``dataset, classifier,
+    method``): ``method`` becomes :func:`da_label`, the run's own name moves to
+    ``run_method``, and every row is ``applicable``."""
+    labels = [da_label(l, m, s, reference_loss) for l, m, s in zip(table["loss"], table["method"], table["space"])]
+    return table.rename(columns={"method": "run_method"}).assign(method=labels, applicable=True)
+
+
 def _frame(rows: list[dict], columns: list[str]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["loss", "method", "space", *columns])
 

@@ -132,25 +132,26 @@ def _merged_legend(axes):
 
 
 def _bars_with_cuts(ax, per_cut: pd.DataFrame, value: str) -> None:
-    """Bars of the mean over cuts per run (columns method, space, loss, cut), points per cut."""
-    runs = list(dict.fromkeys(zip(per_cut.method, per_cut.space, per_cut.loss)))
-    for i, (method, space, loss) in enumerate(runs):
-        values = per_cut[(per_cut.method == method) & (per_cut.space == space) & (per_cut.loss == loss)][value]
+    """Bars of the mean over cuts per run (columns method = label, run_method, space, cut),
+    points per cut."""
+    runs = list(dict.fromkeys(zip(per_cut.method, per_cut.run_method, per_cut.space)))
+    for i, (label, method, space) in enumerate(runs):
+        values = per_cut[per_cut.method == label][value]
         ax.bar(i, values.mean(), color=method_colour(method), hatch="//" if space == "latent" else None,
                edgecolor="white")
         ax.scatter(np.full(len(values), i), values, s=10, color="black", zorder=3)
-    ax.set_xticks(range(len(runs)), [run_label(m, s, l) for m, s, l in runs], rotation=45, ha="right")
+    ax.set_xticks(range(len(runs)), [label for label, *_ in runs], rotation=45, ha="right")
 
 
 def plot_saliency_overlap(overlap: pd.DataFrame, path, title: str) -> None:
     """DA paper Table XI as bars: share of the top-10% salient pixels shared with the
     reference Base, mean over classes (points: cuts)."""
-    per_cut = overlap.groupby(["loss", "method", "space", "cut"], sort=False)["overlap"].mean().reset_index()
-    fig, ax = plt.subplots(figsize=(max(6, 0.8 * per_cut[["loss", "method", "space"]].drop_duplicates().shape[0] + 3), 4))
+    per_cut = overlap.groupby(["method", "run_method", "space", "cut"], sort=False)["overlap"].mean().reset_index()
+    fig, ax = plt.subplots(figsize=(max(6, 0.8 * per_cut["method"].nunique() + 3), 4))
     _bars_with_cuts(ax, per_cut, "overlap")
     ax.set(ylim=(0, 1), ylabel="top-10% pixel overlap with Base (share)",
            title=f"{title}: saliency overlap with Base (DA paper Table XI; {_cut_note(overlap)})")
-    ax.text(1.01, 0.5, "[loss] of the run;\nBase of another loss\nis compared with\nBase of the reference loss",
+    ax.text(1.01, 0.5, "[loss]: run on a base of\nanother loss; a loss name\n(e.g. LDAM): its Base,\ncompared with Base CE",
             transform=ax.transAxes, fontsize=8, va="center")
     save_figure(fig, path)
 
