@@ -38,7 +38,7 @@ def digits():
 
 def study(**overrides) -> ImageStudy:
     return ImageStudy(**{"train": TRAIN, "head": {"epochs": 2}, "k_neighbors": 5, "eos_k": (5,),
-                         **overrides})
+                         "remix": {"alpha": 0.2, "kappa": 3.0, "tau": 0.5}, **overrides})
 
 
 # ---------------------------------------------------------------------------------------------
