@@ -24,6 +24,16 @@ def run_label(method: str, space: str, loss: str | None = None) -> str:
     return f"{label} [{loss}]" if loss else label
 
 
+SWEEP_MARKERS = ("o", "s", "^", "D", "v", "P")
+
+
+def _markers(methods) -> dict:
+    """A marker per method; the K of an EOS sweep (EOS_K<k>, one colour) get different ones."""
+    swept = sorted({m for m in methods if m.startswith("EOS_K")}, key=lambda m: int(m.removeprefix("EOS_K")))
+    markers = {m: SWEEP_MARKERS[i % len(SWEEP_MARKERS)] for i, m in enumerate(swept)}
+    return {m: markers.get(m, "o") for m in methods}
+
+
 def _style(method: str, space: str) -> dict:
     return {"color": method_colour(method), "linestyle": "-" if space == "input" else "--"}
 
@@ -53,11 +63,12 @@ def _cut_note(frame: pd.DataFrame) -> str:
 
 def _class_lines(ax, frame: pd.DataFrame, value: str) -> None:
     """One line per run over the classes: mean over cuts, per-cut values as faint points."""
+    markers = _markers(frame["method"].unique())
     for method, space in _runs(frame):
         run = frame[(frame.method == method) & (frame.space == space)]
         per_cut = run.pivot_table(index="class", columns="cut", values=value)
         style = _style(method, space)
-        ax.plot(per_cut.index, per_cut.mean(axis=1), marker="o", markersize=3,
+        ax.plot(per_cut.index, per_cut.mean(axis=1), marker=markers[method], markersize=3,
                 label=run_label(method, space), **style)
         if per_cut.shape[1] > 1:
             for cut in per_cut.columns:
@@ -211,10 +222,12 @@ def plot_head_curve(curve: pd.DataFrame, path, title: str, kept_epochs: int) -> 
     fig, axes = _axes(len(losses))
     for ax, loss in zip(axes, losses):
         block = curve[curve.loss == loss]
+        markers = _markers(block["method"].unique())
         for method in dict.fromkeys(block["method"]):
             per_cut = block[block.method == method].pivot_table(index="epoch", columns="cut", values="bac")
             colour = method_colour(method)
-            ax.plot(per_cut.index, per_cut.mean(axis=1), color=colour, linestyle="--", label=run_label(method, "latent"))
+            ax.plot(per_cut.index, per_cut.mean(axis=1), color=colour, linestyle="--", marker=markers[method],
+                    markersize=3, label=run_label(method, "latent"))
             if per_cut.shape[1] > 1:
                 ax.fill_between(per_cut.index, per_cut.min(axis=1), per_cut.max(axis=1), color=colour, alpha=0.15)
         ax.axvline(kept_epochs, color="grey", linewidth=0.8, linestyle=":")
