@@ -174,9 +174,26 @@ def _balanced_accuracy(logits, y, n_classes: int):
     return (hits[:, present] / counts[present]).mean(1)
 
 
+def _remix_batches(inputs, labels, n_classes: int, batch_size: int, alpha: float,
+                   rng: np.random.Generator, generator):
+    """One epoch of ReMix batches (Bellinger et al. 2020): ceil(n / B) class-balanced batches,
+    each mixed with a permutation of itself (one lam ~ Beta(alpha, alpha) per batch); yields
+    (x, soft targets (B, n_classes))."""
+    import torch
+    from torch.nn import functional as F
+
+    from imbaug.resampling import balanced_batch_indices, mixup
+
+    plan = balanced_batch_indices(labels.numpy(), batch_size, -(-len(labels) // batch_size), rng)
+    for rows in torch.from_numpy(plan):
+        partner = torch.randperm(len(rows), generator=generator)
+        one_hot = F.one_hot(labels[rows], n_classes).float()
+        yield mixup(inputs[rows], one_hot, float(rng.beta(alpha, alpha)), partner)
+
+
 def _train_stacked(X, y, *, n_classes: int, settings: NNSettings, decays: Sequence[float],
                    epochs: int, seed: int, soft_targets=None, cost_sensitive: bool = False,
-                   validation=None):
+                   validation=None, remix_alpha: float | None = None):
     """Train len(decays) copies of the seed's TabularMLP with Adam for ``epochs`` epochs.
 
     Returns the stacked network and, with ``validation = (X_val, y_val)``, the (epochs, G)
@@ -201,9 +218,13 @@ def _train_stacked(X, y, *, n_classes: int, settings: NNSettings, decays: Sequen
         val_x = torch.as_tensor(np.ascontiguousarray(validation[0]), dtype=torch.float32)
         val_y = torch.as_tensor(np.asarray(validation[1]), dtype=torch.int64)
         val_bac = torch.empty(epochs, copies)
+    remix_rng = np.random.default_rng(seed)
     for epoch in range(epochs):
         order = torch.randperm(len(inputs), generator=generator)
-        for x, t in zip(inputs[order].split(settings.batch_size), targets[order].split(settings.batch_size)):
+        batches = (zip(inputs[order].split(settings.batch_size), targets[order].split(settings.batch_size))
+                   if remix_alpha is None else
+                   _remix_batches(inputs, labels, n_classes, settings.batch_size, remix_alpha, remix_rng, generator))
+        for x, t in batches:
             logits = stacked(x)
             # Sum of the copies' mean losses: each copy's gradient is its own fit's gradient.
             repeated = t.repeat(copies) if t.dim() == 1 else t.repeat(copies, 1)
@@ -272,11 +293,12 @@ def _best(scores: np.ndarray, decays: Sequence[float]) -> tuple[int, int]:
 
 
 def fit_mlp(X: np.ndarray, y: np.ndarray, *, n_classes: int, settings: NNSettings, seed: int,
-            soft_targets: np.ndarray | None = None, cost_sensitive: bool = False):
+            soft_targets: np.ndarray | None = None, cost_sensitive: bool = False,
+            remix_alpha: float | None = None):
     """Train a :class:`~imbaug.models.mlp.TabularMLP` on ``X`` (n, d) float, ``y`` (n,) int.
 
     The loss is cross-entropy on ``y``, or on ``soft_targets`` (n, n_classes) rows summing to
-    1 when given (REMIX); ``cost_sensitive`` weights class c by n / (C * n_c) (scikit-learn's
+    1 when given; ``cost_sensitive`` weights class c by n / (C * n_c) (scikit-learn's
     'balanced'). Adam, ``settings.batch_size`` rows per step, reshuffled every epoch by a
     generator seeded with ``seed``, which also seeds the initial weights.
 
@@ -285,6 +307,10 @@ def fit_mlp(X: np.ndarray, y: np.ndarray, *, n_classes: int, settings: NNSetting
     training part itself (Base, CS). For resampled sets, choose the settings once on the
     split's original training part and pass the fixed result here, so no copy or synthetic
     neighbour of a validation row is trained on.
+
+    ``remix_alpha`` trains with ReMix per batch (Bellinger et al. 2020) on the training part
+    ``X, y`` as it is: every batch class-balanced, then mixed (mixup, one lambda ~ Beta(alpha,
+    alpha) per batch, soft labels); see :func:`imbaug.resampling.balanced_batch_indices`.
 
     Returns
     -------
@@ -297,7 +323,7 @@ def fit_mlp(X: np.ndarray, y: np.ndarray, *, n_classes: int, settings: NNSetting
         stacked, _ = _train_stacked(X, y, n_classes=n_classes, settings=settings,
                                     decays=settings.weight_decay[:1], epochs=settings.epochs,
                                     seed=seed, soft_targets=soft_targets,
-                                    cost_sensitive=cost_sensitive)
+                                    cost_sensitive=cost_sensitive, remix_alpha=remix_alpha)
         model = stacked.load_into(_initial_model(X.shape[1], n_classes, seed), 0)
     return model.eval()
 
