@@ -101,3 +101,9 @@ def image_analysis_targets():
             targets += [f"results/figures/{dataset}_{arch}_{figure}.{IMAGE_FIGURE_FORMAT}"
                         for figure in image_figures()]
     return targets
+
+
+# Rows with classifier CNN for the DA tables the tabular analyses build
+# (results/tables/weight_change.csv, top_k_overlap.csv; hook in tabular_common.smk).
+IMAGE_ANALYSIS_INPUTS["weights"] = image_analysis_files("weight_change")
+IMAGE_ANALYSIS_INPUTS["top_k"] = image_analysis_files("top_k_overlap")

@@ -27,7 +27,7 @@ import torch
 from imbaug.analysis.cnn_embeddings import class_profile, class_summary, linear_form
 from imbaug.analysis.generalization_gap import class_gaps
 from imbaug.analysis.saliency import TOP_FRACTION, class_mean, input_saliency, top_k_overlap, top_pixels
-from imbaug.analysis.weights import class_norms, weight_change
+from imbaug.analysis.weights import class_norms, frobenius_norm, weight_change
 
 
 @dataclass
@@ -125,20 +125,23 @@ def head_norms(runs: list[AnalysedRun]) -> pd.DataFrame:
 
 
 def weight_changes(runs: list[AnalysedRun], reference_loss: str) -> pd.DataFrame:
-    """Per run with a reference: mean relative change of the head weights vs the reference's."""
+    """Per run with a reference: mean relative change of the head weights vs the reference's
+    (DA paper Table VIII), and the head's Frobenius norm."""
     rows = []
     for run in runs:
         reference = reference_of(run, runs, reference_loss)
         if reference is not None:
             rows.append({**run.key, "reference_loss": reference.loss,
-                         "weight_change": weight_change(run.head_weight, reference.head_weight)})
-    return _frame(rows, ["reference_loss", "weight_change"])
+                         "weight_change": weight_change(run.head_weight, reference.head_weight),
+                         "frobenius_norm": frobenius_norm(run.head_weight)})
+    return _frame(rows, ["reference_loss", "weight_change", "frobenius_norm"])
 
 
 def saliency_overlaps(runs: list[AnalysedRun], reference_loss: str, test_images: torch.Tensor,
                       test_labels: np.ndarray, device, fraction: float = TOP_FRACTION) -> pd.DataFrame:
-    """Per run with a reference and per class (true label): mean share of the top ``fraction``
-    salient pixels the run shares with its reference on a test image."""
+    """Per run with a reference: the share of the top ``fraction`` salient pixels it shares
+    with its reference on a test image, averaged per class (``overlap_class<c>``, by true
+    label) and over the classes (``overlap``, DA paper Table XI)."""
     n_classes = int(test_labels.max()) + 1
     tops = {}
 
@@ -154,10 +157,10 @@ def saliency_overlaps(runs: list[AnalysedRun], reference_loss: str, test_images:
         if reference is None:
             continue
         per_class = class_mean(top_k_overlap(top(run), top(reference)), test_labels, n_classes)
-        counts = np.bincount(test_labels, minlength=n_classes)
-        rows += [{**run.key, "reference_loss": reference.loss, "class": c, "overlap": float(v),
-                  "n_test": int(counts[c])} for c, v in enumerate(per_class)]
-    return _frame(rows, ["reference_loss", "class", "overlap", "n_test"])
+        rows.append({**run.key, "reference_loss": reference.loss, "overlap": float(np.nanmean(per_class)),
+                     **{f"overlap_class{c}": float(v) for c, v in enumerate(per_class)}})
+    columns = ["reference_loss", "overlap", *[f"overlap_class{c}" for c in range(n_classes)]]
+    return _frame(rows, columns)
 
 
 def generalization_gaps(runs: list[AnalysedRun], test_labels: np.ndarray) -> pd.DataFrame:

@@ -156,8 +156,8 @@ def _bars_with_cuts(ax, per_cut: pd.DataFrame, value: str) -> None:
 
 def plot_saliency_overlap(overlap: pd.DataFrame, path, title: str) -> None:
     """DA paper Table XI as bars: share of the top-10% salient pixels shared with the
-    reference Base, mean over classes (points: cuts)."""
-    per_cut = overlap.groupby(["method", "run_method", "space", "cut"], sort=False)["overlap"].mean().reset_index()
+    reference Base, mean over classes (one row per run and cut; points: cuts)."""
+    per_cut = overlap[["method", "run_method", "space", "cut", "overlap"]]
     fig, ax = plt.subplots(figsize=(max(6, 0.8 * per_cut["method"].nunique() + 3), 4))
     _bars_with_cuts(ax, per_cut, "overlap")
     ax.set(ylim=(0, 1), ylabel="top-10% pixel overlap with Base (share)",
