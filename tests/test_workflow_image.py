@@ -37,7 +37,7 @@ def _study(folder, image=None):
 @pytest.fixture(scope="module")
 def small_run(tmp_path_factory):
     folder = _study(tmp_path_factory.mktemp("image"))
-    result = snakemake(folder, "--cores", "2")
+    result = snakemake(folder, "--cores", "2", timeout=2400)  # generous: shared, busy CI machines
     assert result.returncode == 0, result.stdout[-4000:]
     return folder, result.stdout
 
@@ -322,7 +322,7 @@ MINIMAL_IMAGE = {"datasets": ["digits"], "image_size": {"digits": 8}, "cuts": [0
 @pytest.fixture(scope="module")
 def minimal_run(tmp_path_factory):
     folder = write_study(tmp_path_factory.mktemp("minimal"), {**NO_TABULAR, "image": MINIMAL_IMAGE})
-    result = snakemake(folder, "--cores", "2")
+    result = snakemake(folder, "--cores", "2", timeout=2400)  # generous: shared, busy CI machines
     assert result.returncode == 0, result.stdout[-4000:]
     return folder
 
@@ -388,7 +388,7 @@ def test_image_folder_tree_runs_through_the_whole_study(tmp_path):
     _study(folder, {"datasets": ["mine"], "folders": {"mine": str(tree)}, "image_size": {},
                     "losses": ["CE"], "methods": ["ROS"], "latent_methods": ["DSM"],
                     "k_neighbors": 3, "eos_k": [5], "train": {"epochs": 2, "batch_size": 8}})
-    result = snakemake(folder, "--cores", "2")
+    result = snakemake(folder, "--cores", "2", timeout=2400)  # generous: shared, busy CI machines
     assert result.returncode == 0, result.stdout[-4000:]
     cut = ImageSet.load(folder / "results/image/mine/cut0/imbalanced.pt")
     assert cut.classes == ["ant", "bee", "cat"]
