@@ -75,9 +75,17 @@ def result_files(folder: Path) -> dict[str, Path]:
 
 def _same_content(a: Path, b: Path) -> str | None:
     """None when ``a`` and ``b`` hold the same results, else why not. Parquet tables are
-    compared without timing columns; .pt files tensor by tensor; anything else byte by byte."""
+    compared without timing columns; .pt files tensor by tensor (timing entries aside);
+    .skops models by their fitted attributes (the zip container holds write times and object
+    ids); anything else byte by byte."""
     import pandas as pd
     import torch
+
+    if a.suffix == ".skops":
+        from imbaug.pipeline.tabular_artifacts import load_sklearn_models
+
+        left, right = load_sklearn_models(a), load_sklearn_models(b)
+        return None if _equal(left, right) else "fitted models differ"
 
     if a.suffix == ".parquet":
         left, right = pd.read_parquet(a), pd.read_parquet(b)
@@ -95,15 +103,22 @@ def _same_content(a: Path, b: Path) -> str | None:
 
 
 def _equal(left, right) -> bool:
-    """Exact equality of nested dicts/lists of tensors, numbers and strings."""
+    """Exact equality of nested dicts/lists of tensors, arrays, numbers, strings and fitted
+    estimators (their attributes); dict entries named like timings are not compared."""
+    import numpy as np
     import torch
 
     if isinstance(left, torch.Tensor) and isinstance(right, torch.Tensor):
         return left.dtype == right.dtype and torch.equal(left, right)
+    if isinstance(left, np.ndarray) and isinstance(right, np.ndarray):
+        return left.dtype == right.dtype and np.array_equal(left, right, equal_nan=left.dtype.kind == "f")
     if isinstance(left, dict) and isinstance(right, dict):
-        return left.keys() == right.keys() and all(_equal(left[k], right[k]) for k in left)
+        keys = [k for k in left if TIMING not in str(k)]
+        return left.keys() == right.keys() and all(_equal(left[k], right[k]) for k in keys)
     if isinstance(left, (list, tuple)) and isinstance(right, (list, tuple)):
         return len(left) == len(right) and all(map(_equal, left, right))
+    if hasattr(left, "get_params") and type(left) is type(right):  # a scikit-learn estimator
+        return _equal(vars(left), vars(right))
     return type(left) is type(right) and left == right
 
 

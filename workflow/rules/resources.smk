@@ -64,7 +64,7 @@ def _request(value, resource, attempt):
 
 
 def mem_mb_from_input(kind="cpu", growth=lambda wildcards: 1):
-    """A `mem_mb` resource: base memory of a ``kind`` ("cpu"/"gpu") job plus a multiple of its
+    """A `mem_mb` resource: base memory of a ``kind`` ("cpu" or "gpu") job plus a multiple of its
     input size (times ``growth(wildcards)``), never under the floor; MB."""
 
     def mem_mb(wildcards, input, attempt):
