@@ -54,8 +54,8 @@ class NNSettings:
     """
 
     epochs: int = 60
-    batch_size: int = 256
-    lr: float = 2e-3
+    batch_size: int = 512
+    lr: float = 4e-3
     weight_decay: tuple[float, ...] = (0.0, 1e-3, 1e-2, 3e-2)
     validation_size: float = 0.2
     threads: int = 1
