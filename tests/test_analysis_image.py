@@ -271,3 +271,46 @@ def test_gap_table_averages_over_cuts_with_their_spread():
     table = generalization_gap_table(rows)
     assert len(table) == 1 and table.gap[0] == pytest.approx(0.3)
     assert table.gap_std[0] == pytest.approx(np.std([0.2, 0.4], ddof=1)) and table.n_cuts[0] == 2
+
+
+# ---------------------------------------------------------------------------------------------
+# Figures over several cuts (each cut visible)
+
+
+def _per_cut_rows(rng, **values):
+    rows = []
+    for cut in (0, 10, 100):
+        for loss in ("CE", "LDAM"):
+            for method, space in [("Base", "input"), ("ROS", "input"), ("EOS", "latent"), ("EOS_K50", "latent")]:
+                for label in range(4):
+                    rows.append({"cut": cut, "loss": loss, "method": method, "space": space, "class": label,
+                                 **{k: v(rng) for k, v in values.items()}})
+    return pd.DataFrame(rows)
+
+
+def test_figures_of_several_cuts_draw_every_cut(tmp_path):
+    from imbaug.plots import image_analysis as plots
+
+    rng = np.random.default_rng(0)
+    norms = _per_cut_rows(rng, norm=lambda r: r.random() + 1, n_train=lambda r: int(r.integers(5, 50)))
+    gaps = pd.concat([_per_cut_rows(rng, gap=lambda r: r.random(), n_test=lambda r: 5).assign(subset=s)
+                      for s in ("all", "TP", "FP")], ignore_index=True)
+    plots.plot_generalization_gap(gaps, norms, tmp_path / "gap.png", "hand-made")
+    plots.plot_head_norms(norms, tmp_path / "norms.png", "hand-made")
+    plots.plot_gap_tp_fp(gaps, tmp_path / "tp_fp.png", "hand-made")
+    curve = pd.DataFrame([{"cut": c, "loss": "CE", "method": m, "epoch": e, "bac": rng.random()}
+                          for c in (0, 10) for m in ("EOS", "DSM") for e in range(1, 6)])
+    plots.plot_head_curve(curve, tmp_path / "curve.png", "hand-made", kept_epochs=3)
+    overlap = pd.DataFrame([{"cut": c, "method": m, "run_method": m.split(" ")[0], "space": s, "overlap": rng.random()}
+                            for c in (0, 10) for m, s in [("ROS", "input"), ("EOS (FE)", "latent")]])
+    plots.plot_saliency_overlap(overlap, tmp_path / "saliency.png", "hand-made")
+    sweep = pd.DataFrame([{"cut": c, "loss": "CE", "space": "latent", "method": f"EOS_K{k}", "bac": rng.random()}
+                          for c in (0, 10) for k in (10, 50, 100)])
+    plots.plot_eos_k_sweep(sweep, tmp_path / "sweep.png", "hand-made")
+    for name in ["gap", "norms", "tp_fp", "curve", "saliency", "sweep"]:
+        assert (tmp_path / f"{name}.png").stat().st_size > 10_000, name
+    # every cut is drawn: one faint point per cut and class on each run's line
+    fig_points = plots.plt.figure()
+    ax = fig_points.add_subplot()
+    plots._class_lines(ax, norms[norms.loss == "CE"], "norm")
+    assert sum(len(c.get_offsets()) for c in ax.collections) == 3 * 4 * 4  # cuts x classes x runs
