@@ -45,8 +45,8 @@ def small_run(tmp_path_factory):
 def test_accuracy_table_has_every_run(small_run):
     folder, _ = small_run
     table = pd.read_csv(folder / "results/tables/image_accuracy.csv")
-    assert list(table.columns) == ["dataset", "arch", "loss", "method", "space",
-                                   "bac_mean", "gm_mean", "fm_mean", "n_cuts"]
+    assert list(table.columns) == ["dataset", "arch", "loss", "method", "space", "selection",
+                                   "bac_mean", "gm_mean", "gm_macro_mean", "fm_mean", "n_cuts"]
     assert set(table.space) == {"input", "latent"}
     input_rows = {("CE", "Base"), ("LDAM", "Base")} | {
         ("CE", m) for m in ["ROS", "SMOTE", "EOS", "REMIX", "Balanced"]}
@@ -72,7 +72,7 @@ def test_accuracy_markdown_has_the_three_paper_tables(small_run):
         assert markdown.count(title) == 1, title
     table = pd.read_csv(folder / "results/tables/image_accuracy.csv")
     base = table[(table.loss == "CE") & (table.method == "Base")].iloc[0]
-    assert f"| Base | {base.bac_mean:.4f} / {base.gm_mean:.4f} / {base.fm_mean:.4f} |" in markdown
+    assert f"| Base | {base.bac_mean:.4f} / {base.gm_macro_mean:.4f} / {base.fm_mean:.4f} |" in markdown
 
 
 def _section(markdown: str, title: str) -> str:
@@ -91,7 +91,7 @@ def test_markdown_shows_latent_eos_when_several_k_are_swept(small_run):
     table = pd.read_csv(folder / "results/tables/image_accuracy.csv")
     latent_eos = table[(table.loss == "CE") & (table.space == "latent")
                        & table.method.str.startswith("EOS")]
-    shown = {f"{r.bac_mean:.4f} / {r.gm_mean:.4f} / {r.fm_mean:.4f}" for r in latent_eos.itertuples()}
+    shown = {f"{r.bac_mean:.4f} / {r.gm_macro_mean:.4f} / {r.fm_mean:.4f}" for r in latent_eos.itertuples()}
     assert len(shown) == 2
     table_1 = _row_cells(_section(markdown, "(EOS paper Table I)"), "EOS")  # pixel, FE
     assert table_1[1] in shown, table_1
