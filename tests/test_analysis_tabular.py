@@ -113,3 +113,26 @@ def test_class_summaries_on_a_hand_built_weight_row():
     assert summary["top_share"] == pytest.approx(0.4)
     assert summary["profile"]["index"].tolist()[:2] == [0, 1]
     assert summary["profile"]["frequency"].tolist() == [2, 2, 0, 0, 0]
+
+
+def test_tables_average_applicable_splits_and_count_the_others():
+    import pandas as pd
+
+    from imbaug.analysis.summaries import combine, top_features_table, weight_change_table
+
+    tabular = pd.DataFrame({"dataset": "d", "classifier": "LG", "split": [0, 1, 0, 1], "space": "input",
+                            "method": ["SMOTE", "SMOTE", "ADASYN", "ADASYN"],
+                            "applicable": [True, True, False, True], "weight_change": [1.0, 3.0, np.nan, 2.0]})
+    image = pd.DataFrame({"dataset": "cifar", "classifier": "CNN", "cut": [0], "space": "input",
+                          "method": ["ROS"], "applicable": [True], "weight_change": [5.0]})
+    table = weight_change_table(combine([tabular, image])).set_index("method")
+    assert table.loc["SMOTE", "weight_change"] == 2.0 and table.loc["SMOTE", "weight_change_std"] == pytest.approx(np.sqrt(2))
+    assert table.loc["ADASYN", ["weight_change", "n_splits", "n_not_applicable"]].tolist() == [2.0, 1, 1]
+    assert table.loc["ROS", "classifier"] == "CNN" and table.loc["ROS", "n_splits"] == 1
+
+    bars = pd.DataFrame({"dataset": "d", "classifier": "LG", "split": [0, 0, 1, 1], "space": "input",
+                         "method": "Base", "applicable": True, "class": 0, "rank": [0, 1, 0, 1],
+                         "feature": ["a", "b", "b", "c"], "importance": [4.0, 1.0, 3.0, 2.0]})
+    top = top_features_table(bars, top=2)
+    # mean over splits, a feature absent from a split's top counting 0: a 2.0, b 2.0, c 1.0
+    assert top.feature.tolist() == ["a", "b"] and top.importance.tolist() == [2.0, 2.0]

@@ -12,7 +12,8 @@ from workflow_helpers import REPO, job_counts, snakemake, write_study
 
 SMALL_TABULAR = {
     "datasets": ["breast_cancer"], "n_splits": 2, "methods": ["Base", "CS", "SMOTE"],
-    "latent_methods": ["EOS"], "classifiers": ["SVM", "LG", "NN"], "nn": {"epochs": 3, "head_epochs": 2},
+    "latent_methods": ["EOS"], "classifiers": ["SVM", "LG", "NN"],
+    "nn": {"epochs": 3, "head_epochs": 2, "weight_decay": [0.01], "validation_size": 0},
 }
 NO_IMAGES = {"image": {"datasets": []}}
 STAGES = ["tabular_data", "tabular_resample", "tabular_fit", "tabular_fit_nn", "tabular_latent",
@@ -45,7 +46,7 @@ def test_rulegraph_shows_the_stages_in_order():
     for edge in [("tabular_data", "tabular_resample"), ("tabular_resample", "tabular_fit"),
                  ("tabular_fit_nn", "tabular_latent"), ("tabular_latent", "tabular_evaluate"),
                  ("tabular_fit", "tabular_analysis_svm"), ("tabular_evaluate", "tabular_table"),
-                 ("analysis_table", "figures_support_vectors")]:
+                 ("analysis_tables", "figures_support_vectors")]:
         assert edge in edges, edge
 
 
@@ -97,7 +98,7 @@ def test_empty_lists_plan_only_what_runs(tmp_path, tabular, absent):
 @pytest.fixture(scope="module")
 def small_run(tmp_path_factory):
     folder = _study(tmp_path_factory.mktemp("tabular"), SMALL_TABULAR)
-    result = snakemake(folder, "--cores", "2")
+    result = snakemake(folder, "--cores", "2", timeout=1800)
     assert result.returncode == 0, result.stdout[-3000:]
     return folder
 
@@ -155,6 +156,17 @@ def test_latent_sets_hold_training_features_only(small_run):
     originals = eos.source_index >= 0
     np.testing.assert_allclose(eos.X[originals], mlp_features(base, part.X_train)[eos.source_index[originals]],
                                rtol=1e-5)
+
+
+def test_report_has_every_figure_and_table_with_a_caption(small_run):
+    result = snakemake(small_run, "--report", "report.zip")
+    assert result.returncode == 0, result.stdout[-3000:]
+    import zipfile
+
+    names = zipfile.ZipFile(small_run / "report.zip").namelist()
+    for output in ["da_fig2_sv_ratio_to_base.png", "ce_needed_share_LG.png", "support_vectors.csv",
+                   "paper_comparison.csv", "critical_difference_NN.png"]:
+        assert any(name.endswith(output) for name in names), output
 
 
 def test_adding_a_dataset_reruns_no_finished_job(small_run):

@@ -3,21 +3,23 @@
 
 # results/tables/classification_embeddings.csv is this file's table (tabular + IMAGE_ANALYSIS_INPUTS);
 # until image_analysis.smk stops declaring it too, this rule wins (see /work/coord/NOTES-H3.md).
-ruleorder: analysis_table > image_analysis_tables
+ruleorder: analysis_tables > image_analysis_tables
 
 
-rule analysis_table:
+# One job builds every tidy analysis table: each is a seconds-long aggregation, and they
+# read the same per-dataset files, so separate jobs would mostly start Python.
+rule analysis_tables:
     input:
-        analysis_table_input,
+        **{name: analysis_runs(name) for name in ANALYSIS_RUNS},
     output:
-        report("results/tables/{table}.csv", caption="../report/analysis_table.rst", category="Tables",
-               labels={"table": "{table}"}),
-    wildcard_constraints:
-        table="|".join(ANALYSIS_TABLES),
+        **{table: report(f"results/tables/{table}.csv", caption="../report/analysis_table.rst", category="Tables")
+           for table in ANALYSIS_TABLES},
+    params:
+        tables=ANALYSIS_TABLES,
     conda:
         "../../envs/imbaug.yaml"
     log:
-        "results/logs/tables/{table}.log",
+        "results/logs/tables/analysis_tables.log",
     script:
         "../scripts/analysis_table.py"
 
@@ -56,17 +58,19 @@ rule figures_weight_norms:
         "../scripts/analysis_figures.py"
 
 
-rule figure_top_features:
+rule figures_top_features:
     input:
         "results/tables/top_features.csv",
     output:
-        report(f"results/figures/top5_features_{{classifier}}_{{dataset}}.{FIGURE_FORMAT}",
-               caption="../report/top_features.rst", category="Figures",
-               subcategory="Top-5 features (DA paper Figs 11-12)"),
+        [report(f"results/figures/top5_features_{{classifier}}_{dataset}.{FIGURE_FORMAT}",
+                caption="../report/top_features.rst", category="Figures",
+                subcategory="Top-5 features (DA paper Figs 11-12)") for dataset in TABULAR["datasets"]],
+    params:
+        datasets=TABULAR["datasets"],
     conda:
         "../../envs/imbaug.yaml"
     log:
-        "results/logs/figures/top5_features_{classifier}_{dataset}.log",
+        "results/logs/figures/top5_features_{classifier}.log",
     script:
         "../scripts/analysis_figures.py"
 

@@ -12,7 +12,6 @@ wildcard_constraints:
 TAB = "results/tabular/{dataset}"
 FIGURE_FORMAT = config.get("figure_format", "png")
 SPLITS = list(range(TABULAR["n_splits"]))
-SKLEARN_CLASSIFIERS = [c for c in TABULAR["classifiers"] if c != "NN"]
 TABULAR_RUNS_LATENT = "NN" in TABULAR["classifiers"] and bool(TABULAR["latent_methods"])
 # Which per-classifier analyses exist (DA paper Section IV, CE paper Section 5).
 TABULAR_ANALYSES = {
@@ -125,8 +124,7 @@ def figure(name):
     return FIG.format(name=name)
 
 
-def analysis_table_input(wildcards):
-    return analysis_runs(ANALYSIS_TABLES[wildcards.table])
+ANALYSIS_RUNS = ("support_vectors", "weights", "top_k", "embeddings")
 
 SV_FIGURES = {
     "da_fig2_sv_ratio_to_base": "sv_ratio_to_base",

@@ -34,12 +34,13 @@ def weight_norms(table):
 
 
 def top_features(table):
-    block = table[(table.classifier == wildcards.classifier) & (table.dataset == wildcards.dataset)]
     kind = "mean |x * coef| (CE)" if wildcards.classifier == "LG" else "mean |input gradient|"
     figure = "DA Fig 11" if wildcards.classifier == "LG" else "DA Fig 12"
-    with atomic_path(output[0]) as tmp:
-        plots.top_features(block, f"{wildcards.classifier} on {wildcards.dataset}: top-5 features per class ({figure})",
-                           kind, tmp)
+    for dataset, path in zip(snakemake.params.datasets, output):
+        block = table[(table.classifier == wildcards.classifier) & (table.dataset == dataset)]
+        with atomic_path(path) as tmp:
+            plots.top_features(block, f"{wildcards.classifier} on {dataset}: top-5 features per class ({figure})",
+                               kind, tmp)
 
 
 def embeddings(summary, profiles):
@@ -67,4 +68,4 @@ with job_log(snakemake.log[0]):
     else:
         table = pd.read_csv(snakemake.input[0])
         {"figures_support_vectors": support_vectors, "figures_weight_norms": weight_norms,
-         "figure_top_features": top_features}[rule](table)
+         "figures_top_features": top_features}[rule](table)

@@ -1,4 +1,4 @@
-"""Aggregate one analysis over splits into a tidy table (results/tables/<table>.csv)."""
+"""Aggregate every analysis over splits into tidy tables (results/tables/<table>.csv)."""
 from imbaug.analysis import summaries
 from imbaug.io import job_log, read_parquet, write_csv
 
@@ -12,7 +12,9 @@ BUILDERS = {
 }
 
 with job_log(snakemake.log[0]) as log:
-    runs = summaries.combine([read_parquet(path) for path in snakemake.input])
-    table = BUILDERS[snakemake.wildcards.table](runs)
-    log.info("%s: %d rows from %d files", snakemake.wildcards.table, len(table), len(snakemake.input))
-    write_csv(table, snakemake.output[0])
+    runs = {name: summaries.combine([read_parquet(path) for path in snakemake.input[name]])
+            for name in set(snakemake.params.tables.values())}
+    for table, source in snakemake.params.tables.items():
+        result = BUILDERS[table](runs[source])
+        log.info("%s: %d rows from %d files", table, len(result), len(snakemake.input[source]))
+        write_csv(result, snakemake.output[table])
