@@ -2,6 +2,7 @@
 latent stage's training-only features, evaluation rows, early errors."""
 
 import dataclasses
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -9,6 +10,7 @@ import pytest
 
 from imbaug.data.tabular import TabularDataError, load_tabular
 from imbaug.pipeline.tabular import (
+    PROVENANCE_COLUMNS,
     TabularStudy,
     check_class_sizes,
     evaluate_models,
@@ -23,8 +25,10 @@ from imbaug.resampling import Resampled
 from imbaug.training.tabular import NNSettings, mlp_features
 
 SMALL = TabularStudy(methods=("Base", "CS", "SMOTE", "REMIX"), latent_methods=("EOS", "DSM"),
-                     classifiers=("LG", "NN"), n_splits=2, nn=NNSettings(epochs=3), head_epochs=2)
-T2_FILES = {"separated": {"path": "../shared/cases/T2/separated.csv", "target": "y", "minority": 1}}
+                     classifiers=("LG", "NN"), n_splits=2, nn=NNSettings(epochs=3), head_epochs=2,
+                     k_neighbors=5, eos_k=10, remix_alpha=0.2)
+T2_CSV = Path(__file__).parent / "data/cases/T2/separated.csv"  # ../shared/cases/T2, copied
+T2_FILES = {"separated": {"path": str(T2_CSV), "target": "y", "minority": 1}}
 
 
 @pytest.fixture(scope="module")
@@ -102,4 +106,42 @@ def test_class_too_small_for_k_is_reported_before_training(data, partition):
 def test_study_from_a_partial_config_keeps_defaults():
     study = TabularStudy.from_config({"methods": ["ROS"], "remix": {"alpha": 0.5}, "nn": {"head_epochs": 3}}, 7)
     assert study.methods == ("ROS",) and study.remix_alpha == 0.5 and study.head_epochs == 3
-    assert study.seed == 7 and study.k_neighbors == 5 and study.nn == NNSettings()
+    assert study.seed == 7 and study.k_neighbors is None and study.nn == NNSettings()
+
+
+def test_study_fills_method_settings_from_the_config_and_refuses_missing_ones():
+    import yaml
+
+    with open("config.yaml") as handle:
+        tabular = yaml.safe_load(handle)["tabular"]
+    study = TabularStudy.from_config(tabular)
+    assert (study.k_neighbors, study.eos_k) == (tabular["k_neighbors"], tabular["eos_k"])
+    assert (study.remix_alpha, study.remix_kappa, study.remix_tau) == (0.2, 3.0, 0.5)
+    X, y = np.random.default_rng(0).normal(size=(30, 2)), np.repeat([0, 1], [22, 8])
+    bare = TabularStudy.from_config({"methods": ["SMOTE", "REMIX"]})
+    with pytest.raises(ValueError, match="k_neighbors"):
+        bare.resample("SMOTE", X, y, 0)
+    with pytest.raises(ValueError, match="remix_alpha"):
+        bare.resample("REMIX", X, y, 0)
+    with pytest.raises(ValueError, match="k_neighbors"):
+        check_class_sizes(load_tabular("breast_cancer"), make_partition(np.repeat([0, 1], [30, 10]), 1, 0.3),
+                          ("SMOTE",))
+
+
+def test_remix_and_eos_rows_keep_both_parents_in_the_stored_parquet(data, partition, tmp_path):
+    from imbaug.io import read_parquet, write_parquet
+
+    part = split_data(data, partition, 0)
+    frame, _ = resample_split(SMALL, "breast_cancer", part, 0, ("REMIX", "EOS"))
+    write_parquet(frame, tmp_path / "resampled.parquet")
+    stored = read_parquet(tmp_path / "resampled.parquet")
+    assert set(PROVENANCE_COLUMNS) <= set(stored)
+    for method in ("REMIX", "EOS"):
+        direct = SMALL.resample(method, part.X_train, part.y_train, 0)
+        loaded = resampled_from_frame(stored, method)
+        np.testing.assert_array_equal(loaded.parents, direct.parents)
+        np.testing.assert_array_equal(loaded.parent_weight, direct.parent_weight)
+        mixed = loaded.synthetic
+        assert mixed.any() and (loaded.parents[mixed] >= 0).all()
+    empty, _ = resample_split(dataclasses.replace(SMALL, methods=()), "breast_cancer", part, 0, ())
+    assert list(empty.columns) == PROVENANCE_COLUMNS

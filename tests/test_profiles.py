@@ -15,13 +15,20 @@ PROFILES = REPO / "profiles"
 GPU_RULES = {"image_train", "image_heads", "image_analysis"}  # the rules that run networks
 
 
+def resource_defaults():
+    """The schema's defaults of config ``resources`` (what validate() fills in)."""
+    schema = yaml.safe_load((REPO / "workflow/schemas/config.schema.yaml").read_text())
+    keys = schema["properties"]["resources"]["properties"]
+    return {key: spec["default"] for key, spec in keys.items()}
+
+
 def sizing(image_methods=("ROS", "REMIX", "Balanced"), epochs=200, resources=None):
     """workflow/rules/resources.smk executed (it is plain Python) with a stand-in config."""
     namespace = {
-        "config": {"resources": resources} if resources else {},
+        "config": {"resources": {**resource_defaults(), **(resources or {})}},
         "IMAGE_METHODS": {m: m for m in image_methods},
         "method_spec": method_spec,
-        "image_setting": lambda dataset, key: {"epochs": epochs},
+        "image_setting": lambda dataset, key, arch=None: {"epochs": epochs},
     }
     exec((REPO / "workflow/rules/resources.smk").read_text(), namespace)
     return SimpleNamespace(**namespace)
@@ -62,7 +69,7 @@ def test_retry_doubles_and_config_scales_and_floors():
     scaled = sizing(resources={"mem_scale": 2, "runtime_scale": 3})
     assert train_request(scaled) == (2 * mem_mb, 3 * runtime)
     tiny = SimpleNamespace(size_mb=0.01)
-    assert s.runtime_from_input(None, tiny, 1) == s.RESOURCE_DEFAULTS["runtime_min"]
+    assert s.runtime_from_input(None, tiny, 1) == resource_defaults()["runtime_min"]
     floored = sizing(resources={"mem_mb_min": 50000, "runtime_min": 240})
     assert train_request(floored, input_mb=0.3) == (50000, 240)
     assert floored.runtime_from_input(None, tiny, 1) == 240

@@ -198,7 +198,7 @@ def test_a_method_failing_on_a_split_keeps_the_others(tmp_path):
     """../shared/cases/T2: ADASYN has no majority neighbours on a separated minority cluster."""
     tabular = {"datasets": ["separated"], "n_splits": 2, "methods": ["Base", "SMOTE", "ADASYN"],
                "classifiers": ["LG"], "latent_methods": [],
-               "files": {"separated": {"path": str(REPO.parent / "shared/cases/T2/separated.csv"),
+               "files": {"separated": {"path": str(REPO / "tests/data/cases/T2/separated.csv"),
                                        "target": "y", "minority": 1}}}
     folder = _study(tmp_path, tabular)
     result = snakemake(folder, "--cores", "2", "results/tables/tabular_accuracy.csv",

@@ -77,3 +77,48 @@ def _check_test_per_class(name: str, imbalance: dict, classes: list[str] | None)
             f"config image.imbalance.{name}.test_per_class: {len(per_class)} counts "
             f"{per_class} for {len(classes)} classes {classes}"
         )
+
+
+def schema_problem(config: dict, schema_path) -> str | None:
+    """The first problem of ``config`` against the JSON schema, as one line, or None.
+
+    Snakemake's own ``validate`` prints the whole schema and config after the message (hundreds
+    of lines for a one-key typo); this gives the line a user needs: the config key at fault and
+    what is wrong with it, e.g. ``config tabular: unknown key 'n_split'; allowed: ...``.
+
+    Parameters
+    ----------
+    config : dict
+        The merged config as Snakemake read it (before schema defaults are filled in).
+    schema_path : str or Path
+        The YAML JSON-schema file (``workflow/schemas/config.schema.yaml``).
+    """
+    import jsonschema
+    import yaml
+
+    from pathlib import Path
+
+    schema = yaml.safe_load(Path(schema_path).read_text())
+    validator = jsonschema.Draft202012Validator(schema)
+    error = jsonschema.exceptions.best_match(validator.iter_errors(config))
+    if error is None:
+        return None
+    where = "config " + (".".join(str(part) for part in error.absolute_path) or "(top level)")
+    if error.validator == "additionalProperties":
+        allowed = sorted(error.schema.get("properties", {}))
+        unknown = sorted(set(error.instance) - set(allowed))
+        return f"{where}: unknown key(s) {unknown}; allowed: {allowed}"
+    choices = _enum_choices(error)
+    if choices:
+        return f"{where}: unknown value {error.instance!r}; choose from {choices}"
+    return f"{where}: {error.message}"
+
+
+def _enum_choices(error) -> list | None:
+    """The allowed values when ``error`` is an enum mismatch, also inside oneOf/anyOf."""
+    if error.validator == "enum":
+        return list(error.validator_value)
+    for sub_error in error.context or ():
+        if sub_error.validator == "enum":
+            return list(sub_error.validator_value)
+    return None

@@ -24,10 +24,14 @@ def checked_methods(section, key, space):
 
 
 # Every method list of the study, derived from the registry (imbaug.resampling.BUILTIN).
-TABULAR_METHODS = checked_methods("tabular", "methods", "tabular")
-TABULAR_LATENT_METHODS = checked_methods("tabular", "latent_methods", "latent")
-IMAGE_METHODS = checked_methods("image", "methods", "pixel")
-IMAGE_LATENT_METHODS = checked_methods("image", "latent_methods", "latent")
+# A config error ends the run with its one-line message (no traceback after it).
+try:
+    TABULAR_METHODS = checked_methods("tabular", "methods", "tabular")
+    TABULAR_LATENT_METHODS = checked_methods("tabular", "latent_methods", "latent")
+    IMAGE_METHODS = checked_methods("image", "methods", "pixel")
+    IMAGE_LATENT_METHODS = checked_methods("image", "latent_methods", "latent")
+except ValueError as error:
+    sys.exit(str(error))
 IMAGE_INPUT_METHODS = list(dict.fromkeys(["Base", *IMAGE_METHODS]))
 IMAGE_KINDS = ["imbalanced", "balanced"] if "Balanced" in IMAGE_METHODS else ["imbalanced"]
 
@@ -71,8 +75,11 @@ def check_image_config():
         sys.exit(str(error))
 
 
-check_tabular_config()
-check_image_config()
+try:
+    check_tabular_config()
+    check_image_config()
+except ValueError as error:
+    sys.exit(str(error))
 
 
 def tabular_file_input(wildcards):

@@ -10,8 +10,7 @@
 # Every request is multiplied by the attempt number, so a retried job (profiles/slurm sets
 # retries: 1) asks twice as much.
 
-RESOURCE_DEFAULTS = {"mem_scale": 1.0, "runtime_scale": 1.0, "mem_mb_min": 1000, "runtime_min": 10}
-RESOURCE_SETTINGS = {**RESOURCE_DEFAULTS, **config.get("resources", {})}
+RESOURCE_SETTINGS = config["resources"]  # defaults: workflow/schemas/config.schema.yaml
 
 # Resident memory of a job before its data: Python, numpy/pandas/scikit-learn, torch; a GPU job
 # also maps the CUDA libraries and context (about 3 GB of host memory with torch 2.x).
@@ -86,7 +85,7 @@ def image_train_growth(wildcards):
 def image_train_runtime(wildcards, input, attempt):
     """`runtime` of an image training: epochs x images (input size, grown by over-sampling)
     x network cost, never under the floor; minutes."""
-    epochs = image_setting(wildcards.dataset, "train")["epochs"]
+    epochs = image_setting(wildcards.dataset, "train", wildcards.arch)["epochs"]
     work = epochs * input.size_mb * image_train_growth(wildcards) * arch_cost(wildcards.arch)
     return _request(GPU_MINUTES_PER_EPOCH_MB * work, "runtime", attempt)
 
