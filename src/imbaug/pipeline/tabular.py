@@ -29,32 +29,40 @@ from imbaug.training.tabular import NNSettings
 
 N_CLASSES = 2
 SOFT_COLUMNS = [f"soft{c}" for c in range(N_CLASSES)]
-PROVENANCE_COLUMNS = ["method", "row", "label", "source_index", "synthetic", *SOFT_COLUMNS]
+PROVENANCE_COLUMNS = ["method", "row", "label", "source_index", "synthetic", "first_parent", "second_parent",
+                      "parent_weight", *SOFT_COLUMNS]
+PARENT_COLUMNS = ["first_parent", "second_parent"]
+# The NN trains with this method per batch on the original rows (fit_mlp's remix_alpha).
+PER_BATCH_NN_METHOD = "REMIX"
 logger = logging.getLogger("imbaug.pipeline.tabular")
 
 
 @dataclass(frozen=True)
 class TabularStudy:
-    """The settings of the tabular study (config key ``tabular``); every field has a default so
-    a job can be given only the settings it uses."""
+    """The settings of the tabular study (config key ``tabular``), so a job can be given only
+    the settings it uses. The method settings (``k_neighbors``, ``eos_k``, ``remix_*``) default
+    to None: a method that needs one the config lacks is refused by :func:`resample` with the
+    setting's name, instead of running with a value the config never chose."""
 
     methods: tuple[str, ...] = ("Base", "CS", "ROS", "SMOTE", "ADASYN", "BSMOTE", "BalSVM", "REMIX")
     latent_methods: tuple[str, ...] = ("EOS", "DSM")
     classifiers: tuple[str, ...] = ("SVM", "LG", "NN")
     n_splits: int = 5
     test_size: float = 0.3
-    k_neighbors: int = 5
-    eos_k: int = 10
-    remix_alpha: float = 1.0
-    remix_kappa: float = 3.0
-    remix_tau: float = 0.5
+    k_neighbors: int | None = None
+    eos_k: int | None = None
+    remix_alpha: float | None = None
+    remix_kappa: float | None = None
+    remix_tau: float | None = None
     head_epochs: int = 10
     nn: NNSettings = field(default_factory=NNSettings)
     seed: int = 0
 
     @classmethod
     def from_config(cls, tabular: dict, seed: int = 0) -> TabularStudy:
-        """Study from (a subset of) the ``tabular`` config section; absent keys keep defaults."""
+        """Study from (a subset of) the ``tabular`` config section: ``k_neighbors``, ``eos_k``,
+        ``remix.{alpha,kappa,tau}`` -> ``remix_*``, ``nn`` (with ``head_epochs``); absent keys keep
+        the defaults (None for the method settings)."""
         values = {"seed": seed}
         for key in ("methods", "latent_methods", "classifiers"):
             if key in tabular:
@@ -126,14 +134,16 @@ def split_data(data: TabularData, partition: pd.DataFrame, split: int) -> Split:
     return Split(scaler.transform(data.X[train]), data.y[train], scaler.transform(data.X[test]), data.y[test])
 
 
-def check_class_sizes(data: TabularData, partition: pd.DataFrame, methods, k_neighbors: int = 5,
-                      eos_k: int = 10) -> None:
+def check_class_sizes(data: TabularData, partition: pd.DataFrame, methods, k_neighbors: int | None = None,
+                      eos_k: int | None = None) -> None:
     """Fail before training if a training split has a class too small for a method's K.
 
     Raises
     ------
     TabularDataError
         Naming dataset, class, count, split, method and the config keys to change.
+    ValueError
+        If a method needs ``k_neighbors`` or ``eos_k`` and it is None (names the setting).
     """
     if not methods:
         return
@@ -204,8 +214,11 @@ def resampled_from_frame(frame: pd.DataFrame, method: str) -> Resampled:
         raise KeyError(f"no resampled rows of method {method!r}; methods: {sorted(frame.method.unique())}")
     soft = rows[SOFT_COLUMNS].to_numpy(np.float64)
     X = rows[[c for c in rows.columns if c.startswith("f") and c[1:].isdigit()]].to_numpy(np.float64)
+    parents = rows[PARENT_COLUMNS].to_numpy(np.int64)
+    weight = rows["parent_weight"].to_numpy(np.float64)
     return Resampled(X, rows["label"].to_numpy(np.int64), rows["source_index"].to_numpy(np.int64),
-                     rows["synthetic"].to_numpy(bool), None if np.isnan(soft).all() else soft)
+                     rows["synthetic"].to_numpy(bool), None if np.isnan(soft).all() else soft,
+                     None if (parents < 0).all() else parents, None if np.isnan(weight).all() else weight)
 
 
 def resample_split(study: TabularStudy, dataset: str, part: Split, split: int, methods,
@@ -240,7 +253,76 @@ def fit_model(classifier: str, method: str, resampled: Resampled, study: Tabular
     settings = study.nn if method == "CS" or nn_settings is None else nn_settings
     return fit_mlp(resampled.X, resampled.y, n_classes=N_CLASSES, settings=settings,
                    seed=study.seed + split, soft_targets=resampled.soft_labels,
-                   cost_sensitive=cost_sensitive)
+                   cost_sensitive=cost_sensitive, remix_alpha=nn_remix_alpha(study, method))
+
+
+def nn_remix_alpha(study: TabularStudy, method: str) -> float | None:
+    """``remix_alpha`` of the NN's fit: ``study.remix_alpha`` for REMIX (per-batch ReMix),
+    None (no mixing) for every other method.
+
+    Raises
+    ------
+    ValueError
+        For REMIX when ``study.remix_alpha`` is None (config key ``tabular.remix.alpha``).
+    """
+    if method != PER_BATCH_NN_METHOD:
+        return None
+    if study.remix_alpha is None:
+        raise ValueError("the NN's REMIX needs config key tabular.remix.alpha, which is missing")
+    return study.remix_alpha
+
+
+def nn_training_set(method: str, resampled: Resampled, part: Split) -> Resampled:
+    """The set the NN trains on with ``method``: for REMIX the split's original training rows
+    (``part.X_train``, ``part.y_train``), mixed per batch by :func:`fit_mlp` (class-balanced
+    batches + mixup, Bellinger et al. 2020, Section 3, as the DA paper's NN used it); for every
+    other method its stored resampled set. SVM and LG train on REMIX's fixed resampled set."""
+    return Resampled.unchanged(part.X_train, part.y_train) if method == PER_BATCH_NN_METHOD else resampled
+
+
+def training_sets(study: TabularStudy, frame: pd.DataFrame, part: Split | None):
+    """(method, Resampled) of every applicable method in a split's stored frame; with ``part``
+    (the NN) the phase-1 Base network is fitted on the split's training rows even when the
+    resampling stage did not store Base."""
+    for method in frame["method"].unique():
+        yield method, resampled_from_frame(frame, method)
+    if part is not None and "Base" in study.methods and "Base" not in set(frame["method"]):
+        yield "Base", Resampled.unchanged(part.X_train, part.y_train)
+
+
+def fit_columns(classifier: str) -> list[str]:
+    """Columns of a classifier's fit table (one row per split x method, see :func:`fit_split`)."""
+    return ["split", "method", "fit_seconds", "n_train", "n_synthetic",
+            *(["epochs", "weight_decay"] if classifier == "NN" else [])]
+
+
+def fit_split(classifier: str, study: TabularStudy, frame: pd.DataFrame, split: int,
+              part: Split | None = None) -> tuple[dict, list[dict]]:
+    """Fit ``classifier`` on every applicable method's set of one split.
+
+    Parameters
+    ----------
+    frame : the split's stored resampled sets (:func:`resample_split`).
+    part : the split's standardised train/test part; required for the NN, whose epochs and
+        weight decay are chosen once on ``part``'s training rows and whose REMIX trains per
+        batch on them (:func:`nn_training_set`).
+
+    Returns
+    -------
+    models : dict ``model_key(split, method)`` -> fitted model
+    fits : list of dicts with keys :func:`fit_columns` (``n_train``, ``n_synthetic``: the set
+        the classifier was fitted on)
+    """
+    chosen = nn_split_settings(study, part, split) if classifier == "NN" else None
+    models, fits = {}, []
+    for method, resampled in training_sets(study, frame, part if classifier == "NN" else None):
+        start = time.perf_counter()
+        trained = nn_training_set(method, resampled, part) if classifier == "NN" else resampled
+        models[model_key(split, method)] = fit_model(classifier, method, trained, study, split, chosen)
+        fits.append({"split": split, "method": method, "fit_seconds": time.perf_counter() - start,
+                     "n_train": len(trained.y), "n_synthetic": int(trained.synthetic.sum()),
+                     **({"epochs": chosen.epochs, "weight_decay": chosen.weight_decay[0]} if chosen else {})})
+    return models, fits
 
 
 def nn_split_settings(study: TabularStudy, part: Split, split: int) -> NNSettings:
@@ -321,6 +403,10 @@ def evaluate_models(data: TabularData, partition: pd.DataFrame, classifier: str,
                     statuses: pd.DataFrame, fits: pd.DataFrame) -> pd.DataFrame:
     """One metrics row per status row (split x space x method), scored on the split's test rows.
 
+    ``n_train`` and ``n_synthetic`` are the resampled set's (``statuses``), unless ``fits``
+    has those columns: then they are the set the classifier was fitted on (the NN's REMIX:
+    the original training rows, 0 synthetic, as it mixes per batch).
+
     Raises
     ------
     KeyError
@@ -329,9 +415,12 @@ def evaluate_models(data: TabularData, partition: pd.DataFrame, classifier: str,
     fit_seconds = {(r.split, "input", r.method): r.fit_seconds for r in fits.itertuples()}
     fit_seconds |= {(r.split, "latent", r.method): r.fit_seconds
                     for r in statuses[statuses.space == "latent"].itertuples() if "fit_seconds" in statuses}
+    trained = ({(r.split, "input", r.method): {"n_train": r.n_train, "n_synthetic": r.n_synthetic}
+                for r in fits.itertuples()} if {"n_train", "n_synthetic"} <= set(fits) else {})
     rows, parts = [], {}
     for status in statuses.to_dict("records"):
         key = (status["split"], status["space"], status["method"])
+        status |= trained.get(key, {})
         if not status["applicable"]:
             rows.append(metrics_row(data.name, classifier, status))
             continue
