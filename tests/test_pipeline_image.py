@@ -131,13 +131,13 @@ def _same_state(a: dict, b: dict) -> bool:
 def test_train_method_is_deterministic_on_cpu(digits, method):
     _, cut, test = digits
     runs = [train_method("resnet8", "CE", method, cut, test, study(), 0, CPU) for _ in range(2)]
-    (model_a, log_a, row_a, prov_a), (model_b, log_b, row_b, _) = runs
+    (model_a, log_a, (row_a,), prov_a), (model_b, log_b, (row_b,), _) = runs
     assert _same_state(_state(model_a), _state(model_b))
     for key in ["space", "method", "bac", "gm", "fm", "recall", "n_train", "n_synthetic"]:
         assert row_a[key] == row_b[key], key
     assert log_a["loss"].tolist() == log_b["loss"].tolist()
     assert len(log_a) == TRAIN["epochs"] and np.isfinite(log_a["loss"]).all()
-    assert row_a["space"] == "input" and row_a["method"] == method
+    assert row_a["space"] == "input" and row_a["method"] == method and row_a["selection"] == "last"
     assert row_a["n_train"] == len(cut) and row_a["n_synthetic"] == 0  # no rows added
     assert (prov_a.source_index == np.arange(len(cut))).all()
     # the seed is the study seed + the cut: another cut trains other weights
@@ -156,7 +156,7 @@ def test_remix_changes_the_training(digits):
 def test_train_method_with_smote_trains_on_the_balanced_set(digits):
     _, cut, test = digits
     majority = max(cut.class_counts())
-    _, _, row, provenance = train_method("resnet8", "CE", "SMOTE", cut, test, study(), 0, CPU)
+    _, _, (row,), provenance = train_method("resnet8", "CE", "SMOTE", cut, test, study(), 0, CPU)
     assert row["n_train"] == 10 * majority and row["n_synthetic"] == 10 * majority - len(cut)
     assert np.bincount(provenance.y).tolist() == [majority] * 10
     assert 0 <= row["bac"] <= 1 and len(row["recall"]) == 10

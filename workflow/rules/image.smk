@@ -25,6 +25,7 @@ rule image_data:
     output:
         source=f"{IMG}/source.pt",
         test=f"{IMG}/test.pt",
+        normalization=f"{IMG}/normalization.json",  # fixed input scaling of every training
     params:
         root=IMAGE["root"],
         download=IMAGE["download"],
@@ -58,6 +59,7 @@ rule image_train:
     input:
         train=lambda wc: image_cut_path(wc),
         test=f"{IMG}/test.pt",
+        normalization=f"{IMG}/normalization.json",
     output:
         model=f"{RUN}/{{method}}/model.pt",
         log=f"{RUN}/{{method}}/epochs.parquet",

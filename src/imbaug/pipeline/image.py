@@ -3,19 +3,23 @@ the three-phase latent framework's stages are in :mod:`imbaug.pipeline.image_lat
 
 from __future__ import annotations
 
+import copy
+import json
 import time
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import torch
 
 from imbaug.data.images import ImageSet
+from imbaug.io import write_text
 from imbaug.losses import build_loss
 from imbaug.metrics import score
 from imbaug.models import build_model
 from imbaug.resampling import Resampled, method_name, method_spec, names, resample, settings_from_config
-from imbaug.training.image import TrainConfig, predict, train_image_model
+from imbaug.training.image import TrainConfig, dataset_normalization, predict, train_image_model
 
 # Built-in methods that resample the pixels before training (from the method registry).
 PIXEL_SAMPLERS = names("pixel", resamples=True, per_batch=False)
@@ -35,18 +39,22 @@ class ImageStudy:
     remix: dict = field(default_factory=dict)
     configured: dict = field(default_factory=dict)  # config-defined samplers by name
     seed: int = 0
+    # The dataset's fixed input scaling {input_mean, input_std} (see source_normalization);
+    # empty: each training scales by its own train set's statistics.
+    normalization: dict = field(default_factory=dict)
 
     @classmethod
-    def from_config(cls, image: dict, seed: int = 0) -> ImageStudy:
+    def from_config(cls, image: dict, seed: int = 0, normalization: dict | None = None) -> ImageStudy:
         """From config ``image``, or the part of it a rule passes; other fields keep defaults.
-        Method entries may be names or config samplers ``{name, sampler, params}``."""
+        Method entries may be names or config samplers ``{name, sampler, params}``;
+        ``normalization`` is the dataset's {input_mean, input_std} (:func:`load_normalization`)."""
         settings = {key: image[key] for key in ("train", "head", "k_neighbors", "remix") if key in image}
         settings |= {key: tuple(image[key]) for key in ("eos_k",) if key in image}
         entries = [*image.get("methods", []), *image.get("latent_methods", [])]
         settings["configured"] = {e["name"]: e for e in entries if isinstance(e, dict)}
         if "latent_methods" in image:
             settings["latent_methods"] = tuple(method_name(e) for e in image["latent_methods"])
-        return cls(**settings, seed=seed)
+        return cls(**settings, seed=seed, normalization=dict(normalization or {}))
 
     def spec(self, method: str):
         """The registry entry of a method name (a config-defined sampler or a built-in)."""
@@ -67,7 +75,7 @@ class ImageStudy:
                 raise ValueError(f"{method} needs config image.remix settings {missing}")
             remix = {"method": spec.name, **{name.removeprefix("remix_"): settings[name]
                                              for name in spec.settings}}
-        return TrainConfig(**self.train, remix=remix, seed=self.seed + cut)
+        return TrainConfig(**self.train, **self.normalization, remix=remix, seed=self.seed + cut)
 
 
 def resample_pixels(method: str, train: ImageSet, study: ImageStudy, cut: int) -> tuple[ImageSet, Resampled]:
@@ -81,8 +89,17 @@ def resample_pixels(method: str, train: ImageSet, study: ImageStudy, cut: int) -
 
 def train_method(arch: str, loss_name: str, method: str, train: ImageSet, test: ImageSet,
                  study: ImageStudy, cut: int, device: torch.device):
-    """Train end-to-end with one input-space method; returns the model, its epoch log,
-    the metrics row and the provenance of its train set."""
+    """Train end-to-end with one input-space method.
+
+    Returns
+    -------
+    model, epoch log, metrics rows, provenance of the train set
+        ``rows`` is a list: the last epoch's model scored on the test set (``selection``
+        "last"), and, when the train config's ``select_epoch`` is "best_test_macro_f1", also
+        the epoch with the best test macro-F1 (``selection`` "best_test_macro_f1"; the
+        authors' test-set selection, README "Image study"). The model returned is always the
+        last epoch's: the feature embeddings and the latent stages use it only.
+    """
     start = time.perf_counter()
     spec = study.spec(method)
     if spec.resamples and not spec.per_batch:
@@ -95,12 +112,48 @@ def train_method(arch: str, loss_name: str, method: str, train: ImageSet, test: 
     torch.manual_seed(config.seed)  # initial weights
     model = build_model(arch, len(train.classes), in_channels=train.images.shape[1],
                         cosine_head=loss.uses_cosine_head)
-    eval_set = (test.images, test.labels) if config.curve else None
-    log = train_image_model(model, train.images, train.labels, loss, config, device, eval_set)
-    y_pred = predict(model, test.images, device)
-    row = _row(test, y_pred, "input", method, float(log["seconds"].sum()), resample_seconds,
-               provenance)
-    return model, log, row, provenance
+    selecting = config.select_epoch == "best_test_macro_f1"
+    eval_set = (test.images, test.labels) if config.curve or selecting else None
+    best_test = {} if selecting else None
+    log = train_image_model(model, train.images, train.labels, loss, config, device, eval_set, best_test)
+    scored = {"last": model}
+    if selecting:
+        scored["best_test_macro_f1"] = _with_state(model, best_test["state_dict"])
+    rows = [_row(test, predict(scored_model, test.images, device), "input", method,
+                 float(log["seconds"].sum()), resample_seconds, provenance) | {"selection": selection}
+            for selection, scored_model in scored.items()]
+    return model, log, rows, provenance
+
+
+def _with_state(model, state_dict: dict):
+    """A copy of ``model`` holding ``state_dict`` (the model itself is left unchanged)."""
+    other = copy.deepcopy(model)
+    other.load_state_dict(state_dict)
+    return other.eval()
+
+
+def source_normalization(dataset: str, source: ImageSet) -> dict:
+    """The fixed input scaling of a dataset: ``{"input_mean": [...], "input_std": [...]}``
+    (one float per channel, [0, 1] pixels); the published constants of
+    :data:`imbaug.training.image.NORMALIZATION`, else the per-channel statistics of
+    ``source``, the dataset's whole uncut train set, so every method and cut of the dataset
+    is scaled alike. ValueError (from :func:`dataset_normalization`) for an empty source."""
+    mean, std = dataset_normalization(dataset, source.images)
+    return {"input_mean": [float(v) for v in mean], "input_std": [float(v) for v in std]}
+
+
+def save_normalization(normalization: dict, path) -> None:
+    write_text(json.dumps(normalization, indent=1) + "\n", path)
+
+
+def load_normalization(path) -> dict:
+    """Read a file written by :func:`save_normalization`; ValueError naming the file and the
+    keys it lacks when it is not one."""
+    normalization = json.loads(Path(path).read_text())
+    missing = {"input_mean", "input_std"} - set(normalization)
+    if missing:
+        raise ValueError(f"normalization file {path} lacks {sorted(missing)}")
+    return {key: tuple(normalization[key]) for key in ("input_mean", "input_std")}
 
 
 def _latent_runs(study: ImageStudy):
