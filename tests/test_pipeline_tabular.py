@@ -17,12 +17,13 @@ from imbaug.pipeline.tabular import (
     fit_model,
     latent_split,
     make_partition,
+    nn_method_settings,
     resample_split,
     resampled_from_frame,
     split_data,
 )
 from imbaug.resampling import Resampled
-from imbaug.training.tabular import NNSettings, mlp_features
+from imbaug.training.tabular import NNSettings, mlp_features, select_mlp_settings
 
 SMALL = TabularStudy(methods=("Base", "CS", "SMOTE", "REMIX"), latent_methods=("EOS", "DSM"),
                      classifiers=("LG", "NN"), n_splits=2, nn=NNSettings(epochs=3), head_epochs=2,
@@ -145,3 +146,19 @@ def test_remix_and_eos_rows_keep_both_parents_in_the_stored_parquet(data, partit
         assert mixed.any() and (loaded.parents[mixed] >= 0).all()
     empty, _ = resample_split(dataclasses.replace(SMALL, methods=()), "breast_cancer", part, 0, ())
     assert list(empty.columns) == PROVENANCE_COLUMNS
+
+
+def test_nn_settings_are_chosen_per_method_on_its_resampled_inner_rows(data, partition):
+    from imbaug.training.tabular import choose_mlp_settings, inner_split
+
+    study = dataclasses.replace(SMALL, methods=("Base", "ROS"), nn=NNSettings(epochs=6, weight_decay=[0.0, 0.03],
+                                                                                     batch_size=64))
+    part = split_data(data, partition, 0)
+    fit_rows, val_rows = inner_split(part.y_train, n_classes=2, settings=study.nn, seed=0)
+    assert set(fit_rows).isdisjoint(val_rows) and len(fit_rows) + len(val_rows) == len(part.y_train)
+    ros = study.resample("ROS", part.X_train[fit_rows], part.y_train[fit_rows], 0)  # inner rows only
+    expected = choose_mlp_settings((ros.X, ros.y), (part.X_train[val_rows], part.y_train[val_rows]),
+                                   n_classes=2, settings=study.nn, seed=0)
+    assert nn_method_settings(study, "ROS", part, 0) == expected
+    assert nn_method_settings(study, "Base", part, 0) == select_mlp_settings(
+        part.X_train, part.y_train, n_classes=2, settings=study.nn, seed=0)

@@ -1,6 +1,7 @@
 """Stage 3: fit one classifier on every applicable resampled set of every split and store the
 models (scikit-learn with skops, the NN as tensors). The NN's epochs and weight decay are chosen
-once per split on its original training part and used for every resampled set. The NN's REMIX
+per split and method: on the method's resampled inner-train rows, scored on held-out validation
+rows of the split's training part (nn_method_settings). The NN's REMIX
 trains per batch (class-balanced batches + mixup) on the split's original training rows, not on
 REMIX's stored fixed set (which SVM and LG train on)."""
 import pandas as pd

@@ -240,17 +240,16 @@ def fit_model(classifier: str, method: str, resampled: Resampled, study: Tabular
               nn_settings: NNSettings | None = None):
     """Fit one classifier on one resampled training set (CS = balanced class weights).
 
-    ``nn_settings`` : the NN's settings chosen on the split's original training part (see
-    :func:`nn_split_settings`); default ``study.nn``. Base and CS train on that part itself,
-    so they may choose their own; resampled sets must not (copies or interpolations of
-    validation rows would be trained on).
+    ``nn_settings`` : the NN's fixed settings chosen for this method (see
+    :func:`nn_method_settings`); default ``study.nn`` (which, if it needs a choice, is then
+    chosen inside the fit on ``resampled`` itself: right only for Base and CS).
     """
     from imbaug.training.tabular import fit_mlp, fit_sklearn
 
     cost_sensitive = method == "CS"
     if classifier != "NN":
         return fit_sklearn(classifier, resampled.X, resampled.y, cost_sensitive=cost_sensitive)
-    settings = study.nn if method == "CS" or nn_settings is None else nn_settings
+    settings = study.nn if nn_settings is None else nn_settings
     return fit_mlp(resampled.X, resampled.y, n_classes=N_CLASSES, settings=settings,
                    seed=study.seed + split, soft_targets=resampled.soft_labels,
                    cost_sensitive=cost_sensitive, remix_alpha=nn_remix_alpha(study, method))
@@ -304,8 +303,9 @@ def fit_split(classifier: str, study: TabularStudy, frame: pd.DataFrame, split: 
     ----------
     frame : the split's stored resampled sets (:func:`resample_split`).
     part : the split's standardised train/test part; required for the NN, whose epochs and
-        weight decay are chosen once on ``part``'s training rows and whose REMIX trains per
-        batch on them (:func:`nn_training_set`).
+        weight decay are chosen per method on ``part``'s training rows
+        (:func:`nn_method_settings`) and whose REMIX trains per batch on them
+        (:func:`nn_training_set`).
 
     Returns
     -------
@@ -313,10 +313,10 @@ def fit_split(classifier: str, study: TabularStudy, frame: pd.DataFrame, split: 
     fits : list of dicts with keys :func:`fit_columns` (``n_train``, ``n_synthetic``: the set
         the classifier was fitted on)
     """
-    chosen = nn_split_settings(study, part, split) if classifier == "NN" else None
     models, fits = {}, []
     for method, resampled in training_sets(study, frame, part if classifier == "NN" else None):
         start = time.perf_counter()
+        chosen = nn_method_settings(study, method, part, split) if classifier == "NN" else None
         trained = nn_training_set(method, resampled, part) if classifier == "NN" else resampled
         models[model_key(split, method)] = fit_model(classifier, method, trained, study, split, chosen)
         fits.append({"split": split, "method": method, "fit_seconds": time.perf_counter() - start,
@@ -325,13 +325,37 @@ def fit_split(classifier: str, study: TabularStudy, frame: pd.DataFrame, split: 
     return models, fits
 
 
-def nn_split_settings(study: TabularStudy, part: Split, split: int) -> NNSettings:
-    """The NN's epoch count and weight decay chosen once per split on its original training
-    part (validation rows held out from it; the test part is never seen)."""
-    from imbaug.training.tabular import select_mlp_settings
+def nn_method_settings(study: TabularStudy, method: str, part: Split, split: int) -> NNSettings:
+    """The NN's epoch count and weight decay for one method, chosen on its own resampled data.
 
-    return select_mlp_settings(part.X_train, part.y_train, n_classes=N_CLASSES, settings=study.nn,
-                               seed=study.seed + split)
+    The split's training part is split into inner-train and validation rows (stratified,
+    seed ``study.seed + split``, :func:`~imbaug.training.tabular.inner_split`); only the
+    inner-train rows are resampled with ``method``; every candidate weight decay is trained
+    on that set (one stacked network) and scored after every epoch on the untouched validation
+    rows. So a method whose copies or interpolations let the network memorise the minority is
+    stopped earlier or decayed more than Base would be. A method that cannot run on the inner
+    rows (e.g. ADASYN with no majority neighbour there) falls back to Base's choice, with a
+    warning.
+    """
+    from imbaug.training.tabular import choose_mlp_settings, inner_split
+
+    if not study.nn.needs_selection:
+        return study.nn
+    seed = study.seed + split
+    fit_rows, val_rows = inner_split(part.y_train, n_classes=N_CLASSES, settings=study.nn, seed=seed)
+    X, y = part.X_train[fit_rows], part.y_train[fit_rows]
+    entries = {method_name(m): m for m in study.methods}
+    try:
+        inner = (Resampled.unchanged(X, y) if method in ("Base", "CS", PER_BATCH_NN_METHOD)
+                 else study.resample(entries.get(method, method), X, y, split))
+    except ValueError as error:
+        logger.warning("NN settings of %s on split %d: %s cannot run on the inner-train rows (%s); "
+                       "using Base's", method, split, method, error)
+        return nn_method_settings(study, "Base", part, split)
+    return choose_mlp_settings((inner.X, inner.y), (part.X_train[val_rows], part.y_train[val_rows]),
+                               n_classes=N_CLASSES, settings=study.nn, seed=seed,
+                               soft_targets=inner.soft_labels, cost_sensitive=method == "CS",
+                               remix_alpha=nn_remix_alpha(study, method))
 
 
 def nn_methods(study: TabularStudy) -> tuple[str, ...]:

@@ -267,19 +267,43 @@ def select_mlp_settings(X: np.ndarray, y: np.ndarray, *, n_classes: int, setting
     """
     if not settings.needs_selection:
         return settings
+    fit_rows, val_rows = inner_split(y, n_classes=n_classes, settings=settings, seed=seed)
+    return choose_mlp_settings((X[fit_rows], y[fit_rows]), (X[val_rows], y[val_rows]), n_classes=n_classes,
+                               settings=settings, seed=seed, cost_sensitive=cost_sensitive)
+
+
+def inner_split(y: np.ndarray, *, n_classes: int, settings: NNSettings, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """Stratified (inner-train rows, validation rows) of a training part ``y`` (n,) int, the
+    split :func:`select_mlp_settings` chooses on (``settings.validation_size``, seed ``seed``).
+
+    Raises
+    ------
+    ValueError
+        If a class has fewer than 2 rows.
+    """
     from sklearn.model_selection import train_test_split
 
     counts = np.bincount(np.asarray(y), minlength=n_classes)
     if counts.min() < 2:
         raise ValueError(f"tabular NN settings selection: class {int(counts.argmin())} has "
                          f"{counts.min()} training rows; need >= 2 to hold some out for validation")
-    fit_rows, val_rows = train_test_split(np.arange(len(y)), test_size=settings.validation_size,
-                                          stratify=y, random_state=seed)
+    return train_test_split(np.arange(len(y)), test_size=settings.validation_size, stratify=y,
+                            random_state=seed)
+
+
+def choose_mlp_settings(fit: tuple, validation: tuple, *, n_classes: int, settings: NNSettings, seed: int,
+                        soft_targets: np.ndarray | None = None, cost_sensitive: bool = False,
+                        remix_alpha: float | None = None) -> NNSettings:
+    """The (epoch count, weight decay) of ``settings``' candidates with the best validation
+    balanced accuracy, all candidates trained at once on ``fit = (X, y)`` (optionally
+    ``soft_targets`` or per-batch ReMix ``remix_alpha``, as :func:`fit_mlp`) and scored on
+    ``validation = (X_val, y_val)`` after every epoch. Ties: larger weight decay, then fewer
+    epochs. Returns fixed settings (``validation_size = 0``)."""
     with torch_threads(settings.threads):
-        _, scores = _train_stacked(X[fit_rows], y[fit_rows], n_classes=n_classes, settings=settings,
+        _, scores = _train_stacked(fit[0], fit[1], n_classes=n_classes, settings=settings,
                                    decays=settings.weight_decay, epochs=settings.epochs, seed=seed,
-                                   cost_sensitive=cost_sensitive,
-                                   validation=(X[val_rows], y[val_rows]))
+                                   soft_targets=soft_targets, cost_sensitive=cost_sensitive,
+                                   validation=validation, remix_alpha=remix_alpha)
     epoch, candidate = _best(scores, settings.weight_decay)
     return replace(settings, epochs=epoch + 1, weight_decay=(settings.weight_decay[candidate],),
                    validation_size=0.0)
