@@ -104,7 +104,7 @@ def few_per_class(images: ImageSet, count: int) -> ImageSet:
 
 def three_phase(args, train: ImageSet, test: ImageSet, study: ImageStudy, device: torch.device) -> dict:
     """Phase 1 (end-to-end CE on the imbalanced set), then phases 2-3 with EOS."""
-    (model, _, base_row, _), base_seconds = timed(
+    (model, _, (base_row, *_), _), base_seconds = timed(
         lambda: train_method(args.arch, "CE", "Base", train, test, study, CUT, device))
     def latent_methods():  # the workflow's stages 2-3: FE, FE-space EOS, head retraining
         features = model_features(model, train, test, device)
@@ -122,7 +122,7 @@ def three_phase(args, train: ImageSet, test: ImageSet, study: ImageStudy, device
 
 def pixel_smote(args, train: ImageSet, test: ImageSet, study: ImageStudy, device: torch.device) -> dict:
     """SMOTE on flattened pixels, then end-to-end CE training on the balanced set."""
-    (_, _, row, _), seconds = timed(lambda: train_method(args.arch, "CE", "SMOTE", train, test, study, CUT, device))
+    (_, _, (row, *_), _), seconds = timed(lambda: train_method(args.arch, "CE", "SMOTE", train, test, study, CUT, device))
     return {"wall": seconds, "training": row["fit_seconds"], "resampling": row["resample_seconds"],
             "other (setup, test predictions)": seconds - row["fit_seconds"] - row["resample_seconds"],
             "n_train": row["n_train"], "bac": row["bac"]}
