@@ -32,8 +32,19 @@ def run_study(folder: Path, cores: int, only: str | None) -> float:
     (folder / "config.yaml").write_text(yaml.safe_dump(config))
     snakemake = Path(sys.executable).with_name("snakemake")
     start = time.time()
-    subprocess.run([str(snakemake), "-s", str(REPO / "Snakefile"), "--directory", str(folder),
-                    "--cores", str(cores), "--quiet"], check=True)
+    subprocess.run(
+        [
+            str(snakemake),
+            "-s",
+            str(REPO / "Snakefile"),
+            "--directory",
+            str(folder),
+            "--cores",
+            str(cores),
+            "--quiet",
+        ],
+        check=True,
+    )
     return start
 
 
@@ -58,8 +69,10 @@ def report(jobs: list[dict], started: float, wall: float, cores: int) -> None:
     before_first_job = min(job["process_start"] for job in jobs) - started
     overhead = (startup + cores * before_first_job) / (cores * wall)
     print(f"jobs: {len(jobs)}   cores: {cores}   wall: {wall:.1f} s")
-    print(f"compute: {compute:.1f} core-s   job startup: {startup:.1f} core-s "
-          f"({startup / len(jobs):.2f} s/job)   Snakemake before first job: {before_first_job:.1f} s")
+    print(
+        f"compute: {compute:.1f} core-s   job startup: {startup:.1f} core-s "
+        f"({startup / len(jobs):.2f} s/job)   Snakemake before first job: {before_first_job:.1f} s"
+    )
     print(f"per-job overhead: {overhead:.1%} of cores x wall (target < 25%)")
     for job in sorted(jobs, key=lambda job: -job["compute"])[:8]:
         print(f"  {job['compute']:7.1f} s compute  {job['startup']:5.2f} s startup  {job['job']}")

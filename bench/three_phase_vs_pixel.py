@@ -79,7 +79,9 @@ def random_set(counts: list[int], generator: torch.Generator) -> ImageSet:
 def cifar_shaped_data(ratio: float) -> tuple[ImageSet, ImageSet]:
     """Random CIFAR-10-LT-shaped train set (5000 .. 5000/ratio) and a 1000-image test set."""
     generator = torch.Generator().manual_seed(SEED)
-    return random_set(imbalance_counts(5000, 10, "exp", ratio), generator), random_set([100] * 10, generator)
+    return random_set(imbalance_counts(5000, 10, "exp", ratio), generator), random_set(
+        [100] * 10, generator
+    )
 
 
 def timed(run):
@@ -92,8 +94,16 @@ def warm_up(args, train: ImageSet, test: ImageSet, device: torch.device) -> None
     """One untimed epoch on a small subset, so one-time costs (lazy kernel set-up, CUDA context,
     cuDNN autotuning) are charged to neither path."""
     study = ImageStudy(train={"epochs": 1, "warmup_epochs": 1}, latent_methods=("EOS",), seed=SEED)
-    train_method(args.arch, "CE", "Base", few_per_class(train, WARM_UP_PER_CLASS),
-                 few_per_class(test, 2), study, CUT, device)
+    train_method(
+        args.arch,
+        "CE",
+        "Base",
+        few_per_class(train, WARM_UP_PER_CLASS),
+        few_per_class(test, 2),
+        study,
+        CUT,
+        device,
+    )
 
 
 def few_per_class(images: ImageSet, count: int) -> ImageSet:
@@ -102,30 +112,51 @@ def few_per_class(images: ImageSet, count: int) -> ImageSet:
     return images.subset(torch.cat(rows))
 
 
-def three_phase(args, train: ImageSet, test: ImageSet, study: ImageStudy, device: torch.device) -> dict:
+def three_phase(
+    args, train: ImageSet, test: ImageSet, study: ImageStudy, device: torch.device
+) -> dict:
     """Phase 1 (end-to-end CE on the imbalanced set), then phases 2-3 with EOS."""
     (model, _, (base_row, *_), _), base_seconds = timed(
-        lambda: train_method(args.arch, "CE", "Base", train, test, study, CUT, device))
+        lambda: train_method(args.arch, "CE", "Base", train, test, study, CUT, device)
+    )
+
     def latent_methods():  # the workflow's stages 2-3: FE, FE-space EOS, head retraining
         features = model_features(model, train, test, device)
-        return retrain_heads(model.head, resample_features(features, study, CUT), features, test, study,
-                             CUT, device)
+        return retrain_heads(
+            model.head, resample_features(features, study, CUT), features, test, study, CUT, device
+        )
 
     (rows, _, _), latent_seconds = timed(latent_methods)
     eos = rows[0]
-    return {"wall": base_seconds + latent_seconds, "training": base_row["fit_seconds"],
-            "resampling": eos["resample_seconds"], "head retraining": eos["fit_seconds"],
-            "FE extraction": latent_seconds - eos["resample_seconds"] - eos["fit_seconds"],
-            "other (setup, test predictions)": base_seconds - base_row["fit_seconds"] - base_row["resample_seconds"],
-            "n_train": base_row["n_train"], "bac": eos["bac"]}
+    return {
+        "wall": base_seconds + latent_seconds,
+        "training": base_row["fit_seconds"],
+        "resampling": eos["resample_seconds"],
+        "head retraining": eos["fit_seconds"],
+        "FE extraction": latent_seconds - eos["resample_seconds"] - eos["fit_seconds"],
+        "other (setup, test predictions)": base_seconds
+        - base_row["fit_seconds"]
+        - base_row["resample_seconds"],
+        "n_train": base_row["n_train"],
+        "bac": eos["bac"],
+    }
 
 
-def pixel_smote(args, train: ImageSet, test: ImageSet, study: ImageStudy, device: torch.device) -> dict:
+def pixel_smote(
+    args, train: ImageSet, test: ImageSet, study: ImageStudy, device: torch.device
+) -> dict:
     """SMOTE on flattened pixels, then end-to-end CE training on the balanced set."""
-    (_, _, (row, *_), _), seconds = timed(lambda: train_method(args.arch, "CE", "SMOTE", train, test, study, CUT, device))
-    return {"wall": seconds, "training": row["fit_seconds"], "resampling": row["resample_seconds"],
-            "other (setup, test predictions)": seconds - row["fit_seconds"] - row["resample_seconds"],
-            "n_train": row["n_train"], "bac": row["bac"]}
+    (_, _, (row, *_), _), seconds = timed(
+        lambda: train_method(args.arch, "CE", "SMOTE", train, test, study, CUT, device)
+    )
+    return {
+        "wall": seconds,
+        "training": row["fit_seconds"],
+        "resampling": row["resample_seconds"],
+        "other (setup, test predictions)": seconds - row["fit_seconds"] - row["resample_seconds"],
+        "n_train": row["n_train"],
+        "bac": row["bac"],
+    }
 
 
 def report(args, device: torch.device, train: ImageSet, eos: dict, smote: dict) -> None:
@@ -133,23 +164,37 @@ def report(args, device: torch.device, train: ImageSet, eos: dict, smote: dict) 
         name = torch.cuda.get_device_name(device)
     else:
         name = f"CPU, {torch.get_num_threads()} torch threads"
-    data = ("embedded digits 16x16" if args.dataset_shape == "digits"
-            else "RANDOM uint8 data shaped like CIFAR-10-LT (real CIFAR-10 is not downloaded here)")
+    data = (
+        "embedded digits 16x16"
+        if args.dataset_shape == "digits"
+        else "RANDOM uint8 data shaped like CIFAR-10-LT (real CIFAR-10 is not downloaded here)"
+    )
     print(f"data: {data}, exp {args.ratio:g}:1, counts {train.class_counts()}")
-    print(f"device: {name}   arch: {args.arch}   epochs: {args.epochs} (both paths), head epochs: {HEAD_EPOCHS}")
+    print(
+        f"device: {name}   arch: {args.arch}   epochs: {args.epochs} (both paths), head epochs: {HEAD_EPOCHS}"
+    )
     for title, result in (("three-phase EOS", eos), ("pixel SMOTE + retraining", smote)):
-        parts = ", ".join(f"{key} {value:.2f} s" for key, value in result.items()
-                          if key not in ("wall", "walls", "n_train", "bac"))
+        parts = ", ".join(
+            f"{key} {value:.2f} s"
+            for key, value in result.items()
+            if key not in ("wall", "walls", "n_train", "bac")
+        )
         walls = ", ".join(f"{wall:.1f}" for wall in result["walls"])
-        print(f"{title}: {result['wall']:.1f} s (fastest of {walls} s) on {result['n_train']:,} train rows, "
-              f"BAC {result['bac']:.3f}\n    {parts}")
+        print(
+            f"{title}: {result['wall']:.1f} s (fastest of {walls} s) on {result['n_train']:,} train rows, "
+            f"BAC {result['bac']:.3f}\n    {parts}"
+        )
     ratio = smote["wall"] / eos["wall"]
     balance = smote["n_train"] / eos["n_train"]
-    print(f"ratio pixel SMOTE / three-phase EOS: {ratio:.2f}x (images per epoch {balance:.2f}x; "
-          f"paper {PAPER_RATIO:.1f}x, target >= {TARGET_RATIO:.0f}x)")
+    print(
+        f"ratio pixel SMOTE / three-phase EOS: {ratio:.2f}x (images per epoch {balance:.2f}x; "
+        f"paper {PAPER_RATIO:.1f}x, target >= {TARGET_RATIO:.0f}x)"
+    )
     if args.epochs != PROJECT_EPOCHS:
-        print(f"projected to {PROJECT_EPOCHS} epochs (training scaled, other parts as measured): "
-              f"{projected(smote, args.epochs) / projected(eos, args.epochs):.2f}x")
+        print(
+            f"projected to {PROJECT_EPOCHS} epochs (training scaled, other parts as measured): "
+            f"{projected(smote, args.epochs) / projected(eos, args.epochs):.2f}x"
+        )
 
 
 def projected(result: dict, epochs: int) -> float:
@@ -160,11 +205,17 @@ def projected(result: dict, epochs: int) -> float:
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dataset-shape", choices=sorted(DEFAULTS), default="digits")
-    parser.add_argument("--ratio", type=float, help="imbalance ratio (default: 10 for digits, 100 for cifar)")
+    parser.add_argument(
+        "--ratio", type=float, help="imbalance ratio (default: 10 for digits, 100 for cifar)"
+    )
     parser.add_argument("--arch", help="default: resnet8 for digits, resnet32 for cifar")
-    parser.add_argument("--epochs", type=int, help="end-to-end epochs of both paths (default: 50 digits, 2 cifar)")
+    parser.add_argument(
+        "--epochs", type=int, help="end-to-end epochs of both paths (default: 50 digits, 2 cifar)"
+    )
     parser.add_argument("--device", default="auto", help="auto, cpu, cuda or cuda:<index>")
-    parser.add_argument("--repeats", type=int, help="runs of each path, fastest kept (default: 3 digits, 1 cifar)")
+    parser.add_argument(
+        "--repeats", type=int, help="runs of each path, fastest kept (default: 3 digits, 1 cifar)"
+    )
     parser.add_argument("--threads", type=int, help="torch CPU threads (default: torch's choice)")
     args = parser.parse_args()
     ratio, epochs, arch, args.flip, repeats = DEFAULTS[args.dataset_shape]
@@ -180,10 +231,17 @@ def parse_args() -> argparse.Namespace:
 def main() -> None:
     args = parse_args()
     device = pick_device(args.device)
-    train, test = digits_data(args.ratio) if args.dataset_shape == "digits" else cifar_shaped_data(args.ratio)
+    train, test = (
+        digits_data(args.ratio) if args.dataset_shape == "digits" else cifar_shaped_data(args.ratio)
+    )
     warmup = min(5, max(1, args.epochs // 10))
-    study = ImageStudy(train={"epochs": args.epochs, "warmup_epochs": warmup, "flip": args.flip},
-                       head={"epochs": HEAD_EPOCHS}, latent_methods=("EOS",), eos_k=(10,), seed=SEED)
+    study = ImageStudy(
+        train={"epochs": args.epochs, "warmup_epochs": warmup, "flip": args.flip},
+        head={"epochs": HEAD_EPOCHS},
+        latent_methods=("EOS",),
+        eos_k=(10,),
+        seed=SEED,
+    )
     warm_up(args, train, test, device)
     eos_runs, smote_runs = [], []
     for _ in range(args.repeats):  # alternating, so a change in machine load hits both paths

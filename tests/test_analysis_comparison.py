@@ -17,28 +17,66 @@ from imbaug.analysis.significance import (
 
 def test_transcribed_paper_values_cite_their_table_and_row():
     values = paper_values()
-    cell = values.query("table == 'III' and dataset == 'ozone_level' and classifier == 'SVM' "
-                        "and method == 'Base' and metric == 'bac'")
+    cell = values.query(
+        "table == 'III' and dataset == 'ozone_level' and classifier == 'SVM' "
+        "and method == 'Base' and metric == 'bac'"
+    )
     assert cell.paper_value.tolist() == [0.5] and cell.row.tolist() == ["Ozone / Base"]
-    assert values.query("table == 'VI' and dataset == 'thyroid_sick' and method == 'ROS'").paper_value.item() == 1.502
-    assert values.query("table == 'X' and dataset == 'scene' and method == 'REMIX'").paper_value.item() == 0.11
-    assert values.groupby("table").size().to_dict() == {"III": 180, "IV": 20, "IX": 25, "VI": 20, "VII": 20, "X": 25}
+    assert (
+        values.query(
+            "table == 'VI' and dataset == 'thyroid_sick' and method == 'ROS'"
+        ).paper_value.item()
+        == 1.502
+    )
+    assert (
+        values.query("table == 'X' and dataset == 'scene' and method == 'REMIX'").paper_value.item()
+        == 0.11
+    )
+    assert values.groupby("table").size().to_dict() == {
+        "III": 180,
+        "IV": 20,
+        "IX": 25,
+        "VI": 20,
+        "VII": 20,
+        "X": 25,
+    }
 
 
 def test_compare_gives_ours_minus_paper_for_what_we_computed():
-    paper = pd.DataFrame({"paper": "DA", "table": ["VI", "VI"], "row": ["Ozone", "Coil"], "column": "ROS",
-                          "dataset": ["ozone_level", "coil_2000"], "classifier": "LG", "method": "ROS",
-                          "metric": "weight_change", "paper_value": [4.0, 1.8]})
-    ours = our_values(weight_change=pd.DataFrame({"dataset": ["ozone_level"], "classifier": ["LG"],
-                                                  "method": ["ROS"], "weight_change": [4.5]}))
+    paper = pd.DataFrame(
+        {
+            "paper": "DA",
+            "table": ["VI", "VI"],
+            "row": ["Ozone", "Coil"],
+            "column": "ROS",
+            "dataset": ["ozone_level", "coil_2000"],
+            "classifier": "LG",
+            "method": "ROS",
+            "metric": "weight_change",
+            "paper_value": [4.0, 1.8],
+        }
+    )
+    ours = our_values(
+        weight_change=pd.DataFrame(
+            {
+                "dataset": ["ozone_level"],
+                "classifier": ["LG"],
+                "method": ["ROS"],
+                "weight_change": [4.5],
+            }
+        )
+    )
     table = compare(paper, ours)
     assert table.dataset.tolist() == ["ozone_level"]
     assert table.difference.tolist() == [pytest.approx(0.5)] and table.ours.tolist() == [4.5]
 
 
 def _metrics(scores: dict) -> pd.DataFrame:
-    rows = [{"dataset": "d", "split": s, "classifier": "LG", "method": m, "bac": v}
-            for m, values in scores.items() for s, v in enumerate(values)]
+    rows = [
+        {"dataset": "d", "split": s, "classifier": "LG", "method": m, "bac": v}
+        for m, values in scores.items()
+        for s, v in enumerate(values)
+    ]
     return pd.DataFrame(rows)
 
 
@@ -49,7 +87,9 @@ def test_wilcoxon_with_holm_on_a_known_case():
     ros = table.query("method == 'ROS' and reference == 'Base'").iloc[0]
     # every one of 10 differences positive: exact two-sided p = 2 / 2**10
     assert ros.p_value == pytest.approx(2 / 1024)
-    assert np.isnan(table.query("method == 'CS' and reference == 'Base'").p_value.item())  # all tied
+    assert np.isnan(
+        table.query("method == 'CS' and reference == 'Base'").p_value.item()
+    )  # all tied
     tested = table.dropna(subset=["p_value"])
     # Holm: the smallest of m p-values is multiplied by m
     assert tested.p_holm.min() == pytest.approx(min(1.0, tested.p_value.min() * len(tested)))

@@ -42,7 +42,9 @@ def test_class_gaps_split_tp_and_fp_by_hand_set_predictions():
     test_fe = np.array([[0.5], [3.0], [9.0], [10.5], [-1.0]])
     test_y = np.array([0, 0, 1, 1, 1])
     test_pred = np.array([0, 1, 0, 1, 0])
-    gaps = class_gaps(train_fe, train_y, test_fe, test_y, test_pred, 2).set_index(["class", "subset"])
+    gaps = class_gaps(train_fe, train_y, test_fe, test_y, test_pred, 2).set_index(
+        ["class", "subset"]
+    )
     # class 0, train range [0, 1]: all = {0.5, 3} -> 2; TP = {0.5} -> 0; FP (predicted 0,
     # true 1) = {9, -1} -> 1 below + 8 above = 9
     assert gaps.loc[(0, "all"), "gap"] == 2.0
@@ -148,10 +150,14 @@ def test_ce_needed_count_from_a_hand_built_weight_row_and_fe():
 def test_ce_counts_only_true_positives_and_distinct_indices_across_the_class():
     weight = np.array([[1.0, 1.0, 1.0], [0.0, 0.0, 0.0]])
     bias = np.array([0.0, 1.5])
-    features = np.array([[2.0, 0.0, 0.0],   # TP: needs index 0
-                         [0.0, 0.0, 2.0],   # TP: needs index 2
-                         [1.0, 1.0, 0.0],   # TP: 1 + 1 > 1.5 needs 2 (indices 0, 1)
-                         [5.0, 5.0, 5.0]])  # predicted 0 but true 1: not a TP
+    features = np.array(
+        [
+            [2.0, 0.0, 0.0],  # TP: needs index 0
+            [0.0, 0.0, 2.0],  # TP: needs index 2
+            [1.0, 1.0, 0.0],  # TP: 1 + 1 > 1.5 needs 2 (indices 0, 1)
+            [5.0, 5.0, 5.0],
+        ]
+    )  # predicted 0 but true 1: not a TP
     summary = class_summary(features, weight, bias, np.array([0, 0, 0, 1]), 2).set_index("class")
     assert summary.loc[0, "n_tp"] == 3
     assert summary.loc[0, "needed_mean"] == pytest.approx(4 / 3)
@@ -173,8 +179,9 @@ def test_linear_form_of_a_cosine_head_reproduces_its_logits():
 def test_two_class_points_pick_the_classes_and_cap_each_group():
     fe = np.arange(40, dtype=float).reshape(20, 2)
     labels = np.array([0] * 10 + [1] * 5 + [2] * 5)
-    points = two_class_points({"train": (fe, labels), "test": (fe[:6], labels[:6])}, (0, 1),
-                              max_points=4, seed=0)
+    points = two_class_points(
+        {"train": (fe, labels), "test": (fe[:6], labels[:6])}, (0, 1), max_points=4, seed=0
+    )
     counts = points.groupby(["subset", "class"]).size().to_dict()
     assert counts == {("test", 0): 4, ("train", 0): 4, ("train", 1): 4}
     with pytest.raises(ValueError, match="two different classes"):
@@ -185,8 +192,9 @@ def test_tsne_keeps_separated_classes_apart_and_is_seeded():
     rng = np.random.default_rng(0)
     fe = np.concatenate([rng.normal(0, 1, (30, 8)), rng.normal(20, 1, (30, 8))])
     labels = np.repeat([0, 1], 30)
-    points = two_class_points({"train": (fe[::2], labels[::2]), "test": (fe[1::2], labels[1::2])},
-                              (0, 1), 100, 0)
+    points = two_class_points(
+        {"train": (fe[::2], labels[::2]), "test": (fe[1::2], labels[1::2])}, (0, 1), 100, 0
+    )
     first, second = embed(points, seed=3), embed(points, seed=3)
     pd.testing.assert_frame_equal(first, second)
     xy = first[["x", "y"]].to_numpy()
@@ -215,10 +223,12 @@ def _run(loss, method, space, weight, train_labels=(0, 1)):
 def test_runs_are_compared_with_base_of_their_loss_and_base_of_another_loss_with_base_ce():
     from imbaug.pipeline.image_analysis import head_norms, weight_changes
 
-    runs = [_run("CE", "Base", "input", [[1.0, 2.0], [4.0, -1.0]]),
-            _run("CE", "ROS", "input", [[2.0, 2.0], [2.0, -1.0]]),
-            _run("LDAM", "Base", "input", [[1.0, 1.0], [1.0, 1.0]]),
-            _run("LDAM", "EOS", "latent", [[1.0, 3.0], [3.0, 1.0]])]
+    runs = [
+        _run("CE", "Base", "input", [[1.0, 2.0], [4.0, -1.0]]),
+        _run("CE", "ROS", "input", [[2.0, 2.0], [2.0, -1.0]]),
+        _run("LDAM", "Base", "input", [[1.0, 1.0], [1.0, 1.0]]),
+        _run("LDAM", "EOS", "latent", [[1.0, 3.0], [3.0, 1.0]]),
+    ]
     change = weight_changes(runs, "CE").set_index(["loss", "method", "space"])
     # ROS vs Base CE: |2-1|/1, 0, |2-4|/4, 0 -> mean (1 + 0.5) / 4
     assert change.loc[("CE", "ROS", "input"), "weight_change"] == pytest.approx(0.375)
@@ -227,7 +237,7 @@ def test_runs_are_compared_with_base_of_their_loss_and_base_of_another_loss_with
     assert change.loc[("LDAM", "EOS", "latent"), "weight_change"] == pytest.approx(1.0)
     assert ("CE", "Base", "input") not in change.index and len(change) == 3
     norms = head_norms(runs[:1])
-    assert norms["norm"].tolist() == pytest.approx([5 ** 0.5, 17 ** 0.5])
+    assert norms["norm"].tolist() == pytest.approx([5**0.5, 17**0.5])
     assert norms["n_train"].tolist() == [1, 1]
 
 
@@ -246,16 +256,45 @@ def test_wall_time_adds_the_three_phases_and_compares_pixel_methods():
     rows = []
     for cut, scale in [(0, 1.0), (1, 3.0)]:
         key = {"dataset": "d", "cut": cut, "arch": "a", "loss": "CE"}
-        rows += [{**key, "space": "input", "method": "Base", "fit_seconds": 10 * scale,
-                  "resample_seconds": 0.0, "extract_seconds": 1 * scale},
-                 {**key, "space": "latent", "method": "EOS", "fit_seconds": 2 * scale,
-                  "resample_seconds": 1 * scale},
-                 {**key, "space": "latent", "method": "DSM", "fit_seconds": 99.0, "resample_seconds": 99.0},
-                 {**key, "space": "input", "method": "SMOTE", "fit_seconds": 40 * scale,
-                  "resample_seconds": 2 * scale, "extract_seconds": 0.5}]
+        rows += [
+            {
+                **key,
+                "space": "input",
+                "method": "Base",
+                "fit_seconds": 10 * scale,
+                "resample_seconds": 0.0,
+                "extract_seconds": 1 * scale,
+            },
+            {
+                **key,
+                "space": "latent",
+                "method": "EOS",
+                "fit_seconds": 2 * scale,
+                "resample_seconds": 1 * scale,
+            },
+            {
+                **key,
+                "space": "latent",
+                "method": "DSM",
+                "fit_seconds": 99.0,
+                "resample_seconds": 99.0,
+            },
+            {
+                **key,
+                "space": "input",
+                "method": "SMOTE",
+                "fit_seconds": 40 * scale,
+                "resample_seconds": 2 * scale,
+                "extract_seconds": 0.5,
+            },
+        ]
     table = wall_time(pd.DataFrame(rows)).set_index("method")
-    assert table.loc["EOS", "total_seconds"] == pytest.approx(2 * (10 + 1 + 1 + 2))  # mean of 14 and 42
-    assert table.loc["SMOTE", "total_seconds"] == pytest.approx(2 * 42)  # extracting FE is not a pixel phase
+    assert table.loc["EOS", "total_seconds"] == pytest.approx(
+        2 * (10 + 1 + 1 + 2)
+    )  # mean of 14 and 42
+    assert table.loc["SMOTE", "total_seconds"] == pytest.approx(
+        2 * 42
+    )  # extracting FE is not a pixel phase
     assert table.loc["SMOTE", "approach"].startswith("pixel") and (table.n_cuts == 2).all()
     assert "DSM" not in table.index
     assert "takes 3.00x the time of three-phase EOS" in wall_time_markdown(table.reset_index())
@@ -265,9 +304,18 @@ def test_wall_time_adds_the_three_phases_and_compares_pixel_methods():
 def test_gap_table_averages_over_cuts_with_their_spread():
     from imbaug.analysis.image_tables import generalization_gap_table
 
-    keys = {"dataset": "d", "arch": "a", "loss": "CE", "method": "EOS", "space": "latent", "class": 0,
-            "subset": "all"}
-    rows = pd.DataFrame([{**keys, "cut": 0, "gap": 0.2, "n_test": 10}, {**keys, "cut": 1, "gap": 0.4, "n_test": 10}])
+    keys = {
+        "dataset": "d",
+        "arch": "a",
+        "loss": "CE",
+        "method": "EOS",
+        "space": "latent",
+        "class": 0,
+        "subset": "all",
+    }
+    rows = pd.DataFrame(
+        [{**keys, "cut": 0, "gap": 0.2, "n_test": 10}, {**keys, "cut": 1, "gap": 0.4, "n_test": 10}]
+    )
     table = generalization_gap_table(rows)
     assert len(table) == 1 and table.gap[0] == pytest.approx(0.3)
     assert table.gap_std[0] == pytest.approx(np.std([0.2, 0.4], ddof=1)) and table.n_cuts[0] == 2
@@ -281,10 +329,23 @@ def _per_cut_rows(rng, **values):
     rows = []
     for cut in (0, 10, 100):
         for loss in ("CE", "LDAM"):
-            for method, space in [("Base", "input"), ("ROS", "input"), ("EOS", "latent"), ("EOS_K50", "latent")]:
+            for method, space in [
+                ("Base", "input"),
+                ("ROS", "input"),
+                ("EOS", "latent"),
+                ("EOS_K50", "latent"),
+            ]:
                 for label in range(4):
-                    rows.append({"cut": cut, "loss": loss, "method": method, "space": space, "class": label,
-                                 **{k: v(rng) for k, v in values.items()}})
+                    rows.append(
+                        {
+                            "cut": cut,
+                            "loss": loss,
+                            "method": method,
+                            "space": space,
+                            "class": label,
+                            **{k: v(rng) for k, v in values.items()},
+                        }
+                    )
     return pd.DataFrame(rows)
 
 
@@ -292,20 +353,49 @@ def test_figures_of_several_cuts_draw_every_cut(tmp_path):
     from imbaug.plots import image_analysis as plots
 
     rng = np.random.default_rng(0)
-    norms = _per_cut_rows(rng, norm=lambda r: r.random() + 1, n_train=lambda r: int(r.integers(5, 50)))
-    gaps = pd.concat([_per_cut_rows(rng, gap=lambda r: r.random(), n_test=lambda r: 5).assign(subset=s)
-                      for s in ("all", "TP", "FP")], ignore_index=True)
+    norms = _per_cut_rows(
+        rng, norm=lambda r: r.random() + 1, n_train=lambda r: int(r.integers(5, 50))
+    )
+    gaps = pd.concat(
+        [
+            _per_cut_rows(rng, gap=lambda r: r.random(), n_test=lambda r: 5).assign(subset=s)
+            for s in ("all", "TP", "FP")
+        ],
+        ignore_index=True,
+    )
     plots.plot_generalization_gap(gaps, norms, tmp_path / "gap.png", "hand-made")
     plots.plot_head_norms(norms, tmp_path / "norms.png", "hand-made")
     plots.plot_gap_tp_fp(gaps, tmp_path / "tp_fp.png", "hand-made")
-    curve = pd.DataFrame([{"cut": c, "loss": "CE", "method": m, "epoch": e, "bac": rng.random()}
-                          for c in (0, 10) for m in ("EOS", "DSM") for e in range(1, 6)])
+    curve = pd.DataFrame(
+        [
+            {"cut": c, "loss": "CE", "method": m, "epoch": e, "bac": rng.random()}
+            for c in (0, 10)
+            for m in ("EOS", "DSM")
+            for e in range(1, 6)
+        ]
+    )
     plots.plot_head_curve(curve, tmp_path / "curve.png", "hand-made", kept_epochs=3)
-    overlap = pd.DataFrame([{"cut": c, "method": m, "run_method": m.split(" ")[0], "space": s, "overlap": rng.random()}
-                            for c in (0, 10) for m, s in [("ROS", "input"), ("EOS (FE)", "latent")]])
+    overlap = pd.DataFrame(
+        [
+            {
+                "cut": c,
+                "method": m,
+                "run_method": m.split(" ")[0],
+                "space": s,
+                "overlap": rng.random(),
+            }
+            for c in (0, 10)
+            for m, s in [("ROS", "input"), ("EOS (FE)", "latent")]
+        ]
+    )
     plots.plot_saliency_overlap(overlap, tmp_path / "saliency.png", "hand-made")
-    sweep = pd.DataFrame([{"cut": c, "loss": "CE", "space": "latent", "method": f"EOS_K{k}", "bac": rng.random()}
-                          for c in (0, 10) for k in (10, 50, 100)])
+    sweep = pd.DataFrame(
+        [
+            {"cut": c, "loss": "CE", "space": "latent", "method": f"EOS_K{k}", "bac": rng.random()}
+            for c in (0, 10)
+            for k in (10, 50, 100)
+        ]
+    )
     plots.plot_eos_k_sweep(sweep, tmp_path / "sweep.png", "hand-made")
     for name in ["gap", "norms", "tp_fp", "curve", "saliency", "sweep"]:
         assert (tmp_path / f"{name}.png").stat().st_size > 10_000, name

@@ -20,8 +20,11 @@ from imbaug.analysis.top_k import class_importance, input_gradients, top_k_overl
 
 
 def _svc(support, n_support, dual):
-    return SimpleNamespace(support_=np.array(support), n_support_=np.array(n_support),
-                           dual_coef_=np.array([dual], dtype=float))
+    return SimpleNamespace(
+        support_=np.array(support),
+        n_support_=np.array(n_support),
+        dual_coef_=np.array([dual], dtype=float),
+    )
 
 
 def test_support_vector_shares_from_known_svs_and_provenance():
@@ -29,8 +32,10 @@ def test_support_vector_shares_from_known_svs_and_provenance():
     base = sv_summary(_svc([0, 1, 3], [2, 1], [-1.0, -1.0, 2.0]), source_index=[0, 1, 2, 3])
     # SMOTE: originals 0..3 then two interpolated rows (4, 5). SVs: row 1 and row 2 (class 0),
     # row 3, row 4 and row 5 (class 1).
-    smote = sv_summary(_svc([1, 2, 3, 4, 5], [2, 3], [-2.0, -1.0, 1.0, 1.0, 0.5]),
-                       source_index=[0, 1, 2, 3, -1, -1])
+    smote = sv_summary(
+        _svc([1, 2, 3, 4, 5], [2, 3], [-2.0, -1.0, 1.0, 1.0, 0.5]),
+        source_index=[0, 1, 2, 3, -1, -1],
+    )
     row = compare_to_base(smote, base)
     assert row["sv_ratio_to_base"] == pytest.approx(5 / 3)
     assert row["majority_minority_sv_ratio"] == pytest.approx(2 / 3)
@@ -55,8 +60,10 @@ def test_real_svc_on_duplicated_rows():
     y = np.array([0] * 30 + [1] * 6)
     base = sv_summary(SVC().fit(X, y), np.arange(36))
     # Every training row twice: the same support vectors by identity, none new or synthetic.
-    doubled = sv_summary(SVC().fit(np.vstack([X, X]), np.concatenate([y, y])),
-                         np.concatenate([np.arange(36), np.arange(36)]))
+    doubled = sv_summary(
+        SVC().fit(np.vstack([X, X]), np.concatenate([y, y])),
+        np.concatenate([np.arange(36), np.arange(36)]),
+    )
     row = compare_to_base(doubled, base)
     assert row["new_sv_share"] == 0.0 and row["synthetic_sv_share"] == 0.0
     assert row["dual_coef_ratio"] == pytest.approx(1.0)  # sum_i alpha_i y_i = 0
@@ -93,8 +100,10 @@ def test_ce_of_lg_and_svm_sum_to_their_decision_function():
     rng = np.random.default_rng(1)
     X = np.vstack([rng.normal(-1, 1, (40, 3)), rng.normal(1, 1, (10, 3))])
     y = np.array([0] * 40 + [1] * 10)
-    for model, contributions in ((LogisticRegression().fit(X, y), linear_contributions),
-                                 (SVC().fit(X, y), svm_contributions)):
+    for model, contributions in (
+        (LogisticRegression().fit(X, y), linear_contributions),
+        (SVC().fit(X, y), svm_contributions),
+    ):
         ce, bias = contributions(model, X)
         np.testing.assert_allclose(ce.sum(axis=1) + bias, model.decision_function(X), rtol=1e-10)
     svm = SVC().fit(X, y)
@@ -120,19 +129,53 @@ def test_tables_average_applicable_splits_and_count_the_others():
 
     from imbaug.analysis.summaries import combine, top_features_table, weight_change_table
 
-    tabular = pd.DataFrame({"dataset": "d", "classifier": "LG", "split": [0, 1, 0, 1], "space": "input",
-                            "method": ["SMOTE", "SMOTE", "ADASYN", "ADASYN"],
-                            "applicable": [True, True, False, True], "weight_change": [1.0, 3.0, np.nan, 2.0]})
-    image = pd.DataFrame({"dataset": "cifar", "classifier": "CNN", "cut": [0], "space": "input",
-                          "method": ["ROS"], "applicable": [True], "weight_change": [5.0]})
+    tabular = pd.DataFrame(
+        {
+            "dataset": "d",
+            "classifier": "LG",
+            "split": [0, 1, 0, 1],
+            "space": "input",
+            "method": ["SMOTE", "SMOTE", "ADASYN", "ADASYN"],
+            "applicable": [True, True, False, True],
+            "weight_change": [1.0, 3.0, np.nan, 2.0],
+        }
+    )
+    image = pd.DataFrame(
+        {
+            "dataset": "cifar",
+            "classifier": "CNN",
+            "cut": [0],
+            "space": "input",
+            "method": ["ROS"],
+            "applicable": [True],
+            "weight_change": [5.0],
+        }
+    )
     table = weight_change_table(combine([tabular, image])).set_index("method")
-    assert table.loc["SMOTE", "weight_change"] == 2.0 and table.loc["SMOTE", "weight_change_std"] == pytest.approx(np.sqrt(2))
-    assert table.loc["ADASYN", ["weight_change", "n_splits", "n_not_applicable"]].tolist() == [2.0, 1, 1]
+    assert table.loc["SMOTE", "weight_change"] == 2.0 and table.loc[
+        "SMOTE", "weight_change_std"
+    ] == pytest.approx(np.sqrt(2))
+    assert table.loc["ADASYN", ["weight_change", "n_splits", "n_not_applicable"]].tolist() == [
+        2.0,
+        1,
+        1,
+    ]
     assert table.loc["ROS", "classifier"] == "CNN" and table.loc["ROS", "n_splits"] == 1
 
-    bars = pd.DataFrame({"dataset": "d", "classifier": "LG", "split": [0, 0, 1, 1], "space": "input",
-                         "method": "Base", "applicable": True, "class": 0, "rank": [0, 1, 0, 1],
-                         "feature": ["a", "b", "b", "c"], "importance": [4.0, 1.0, 3.0, 2.0]})
+    bars = pd.DataFrame(
+        {
+            "dataset": "d",
+            "classifier": "LG",
+            "split": [0, 0, 1, 1],
+            "space": "input",
+            "method": "Base",
+            "applicable": True,
+            "class": 0,
+            "rank": [0, 1, 0, 1],
+            "feature": ["a", "b", "b", "c"],
+            "importance": [4.0, 1.0, 3.0, 2.0],
+        }
+    )
     top = top_features_table(bars, top=2)
     # mean over splits, a feature absent from a split's top counting 0: a 2.0, b 2.0, c 1.0
     assert top.feature.tolist() == ["a", "b"] and top.importance.tolist() == [2.0, 2.0]

@@ -61,7 +61,9 @@ def test_crop_equals_the_zero_padded_image_shifted():
                 # out[y, x] = image[y + dy, x + dx] where that pixel exists, else 0
                 ys = slice(max(0, -dy), min(height, height - dy))
                 xs = slice(max(0, -dx), min(width, width - dx))
-                expected[ys, xs] = image[0, 0, ys.start + dy : ys.stop + dy, xs.start + dx : xs.stop + dx]
+                expected[ys, xs] = image[
+                    0, 0, ys.start + dy : ys.stop + dy, xs.start + dx : xs.stop + dx
+                ]
                 if torch.equal(sample, expected):
                     matches.append((dy, dx))
         assert len(matches) == 1
@@ -120,7 +122,9 @@ def test_pick_device():
 # ---------------------------------------------------------------- training
 
 
-def separable_images(n: int = 64, size: int = 8, seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
+def separable_images(
+    n: int = 64, size: int = 8, seed: int = 0
+) -> tuple[torch.Tensor, torch.Tensor]:
     """Class 0: bright left half; class 1: bright right half; plus noise."""
     g = generator(seed)
     labels = torch.arange(n) % 2
@@ -138,7 +142,9 @@ def train_small(seed: int = 0, **overrides):
     images, labels = separable_images()
     torch.manual_seed(seed)
     model = build_model("resnet8", 2)
-    loss = build_loss(overrides.pop("loss", "CE"), torch.bincount(labels), total_epochs=SMALL["epochs"])
+    loss = build_loss(
+        overrides.pop("loss", "CE"), torch.bincount(labels), total_epochs=SMALL["epochs"]
+    )
     config = TrainConfig(**{**SMALL, "seed": seed, **overrides})
     log = train_image_model(model, images, labels, loss, config, CPU)
     return model, log, images, labels
@@ -148,18 +154,24 @@ def test_training_drives_the_loss_down_and_learns_the_classes():
     model, log, images, labels = train_small()
     assert list(log.columns) == ["epoch", "loss", "lr", "seconds"]
     assert log["epoch"].tolist() == list(range(6))
-    assert log["lr"].tolist() == pytest.approx([0.05, 0.05, 0.05, 0.05, 5e-4, 5e-6])  # milestones int(4.8), int(5.4)
+    assert log["lr"].tolist() == pytest.approx(
+        [0.05, 0.05, 0.05, 0.05, 5e-4, 5e-6]
+    )  # milestones int(4.8), int(5.4)
     assert log["loss"].iloc[-1] < 0.5 * log["loss"].iloc[0]
     assert (predict(model, images, CPU) == labels).float().mean() >= 0.95
     mean, std = channel_mean_std(images)
-    assert torch.allclose(model.input_mean.flatten(), mean) and torch.allclose(model.input_std.flatten(), std)
+    assert torch.allclose(model.input_mean.flatten(), mean) and torch.allclose(
+        model.input_std.flatten(), std
+    )
 
 
 def test_training_is_deterministic_on_cpu():
     first, first_log, _, _ = train_small(seed=3, epochs=2)
     second, second_log, _, _ = train_small(seed=3, epochs=2)
     other, _, _, _ = train_small(seed=4, epochs=2)
-    for (name, a), b, c in zip(first.state_dict().items(), second.state_dict().values(), other.state_dict().values()):
+    for (name, a), b, _ in zip(
+        first.state_dict().items(), second.state_dict().values(), other.state_dict().values()
+    ):
         assert torch.equal(a, b), name
     assert first_log["loss"].tolist() == second_log["loss"].tolist()
     assert not torch.equal(first.head.weight, other.head.weight)
@@ -234,7 +246,9 @@ def test_retrain_head_improves_a_bad_head_and_leaves_it_untouched(soft):
     features, labels = separable_features()
     head = nn.Linear(4, 3)
     with torch.no_grad():  # a head that predicts the classes in the wrong order
-        head.weight.copy_(torch.tensor([[0.0, 1.0, 0.0, 0.0], [0.0, 0.0, 1.0, 0.0], [1.0, 0.0, 0.0, 0.0]]))
+        head.weight.copy_(
+            torch.tensor([[0.0, 1.0, 0.0, 0.0], [0.0, 0.0, 1.0, 0.0], [1.0, 0.0, 0.0, 0.0]])
+        )
         head.bias.zero_()
     original = {k: v.clone() for k, v in head.state_dict().items()}
     before = (head(features).argmax(1) == labels).float().mean()
@@ -253,7 +267,13 @@ def test_retrain_head_is_deterministic_and_reports_each_epoch():
     head = nn.Linear(4, 3)
     seen = []
     first = retrain_head(
-        head, features, labels, epochs=3, seed=1, device=CPU, epoch_callback=lambda epoch, _: seen.append(epoch)
+        head,
+        features,
+        labels,
+        epochs=3,
+        seed=1,
+        device=CPU,
+        epoch_callback=lambda epoch, _: seen.append(epoch),
     )
     second = retrain_head(head, features, labels, epochs=3, seed=1, device=CPU)
     assert seen == [0, 1, 2]
@@ -267,15 +287,22 @@ def test_normalisation_comes_from_the_dataset_constants_not_the_resampled_train_
     images, labels = separable_images()
     constants = NORMALIZATION["cifar10"]
     buffers = []
-    for rows in (torch.arange(64), torch.cat([torch.arange(64), torch.arange(1, 64, 2).repeat(3)])):  # Base, ROS-like
+    for rows in (
+        torch.arange(64),
+        torch.cat([torch.arange(64), torch.arange(1, 64, 2).repeat(3)]),
+    ):  # Base, ROS-like
         torch.manual_seed(0)
         model = build_model("resnet8", 2)
         loss = build_loss("CE", torch.bincount(labels[rows]), total_epochs=1)
-        config = TrainConfig(**{**SMALL, "epochs": 1}, input_mean=constants[0], input_std=constants[1])
+        config = TrainConfig(
+            **{**SMALL, "epochs": 1}, input_mean=constants[0], input_std=constants[1]
+        )
         train_image_model(model, images[rows], labels[rows], loss, config, CPU)
         buffers.append((model.input_mean.flatten(), model.input_std.flatten()))
     for mean, std in buffers:
-        assert torch.allclose(mean, torch.tensor(constants[0])) and torch.allclose(std, torch.tensor(constants[1]))
+        assert torch.allclose(mean, torch.tensor(constants[0])) and torch.allclose(
+            std, torch.tensor(constants[1])
+        )
 
 
 def test_dataset_normalization_published_constants_or_the_whole_uncut_source():
@@ -314,7 +341,9 @@ def test_select_epoch_keeps_the_best_test_macro_f1_epoch_next_to_the_last():
     loss = build_loss("CE", torch.bincount(labels), total_epochs=SMALL["epochs"])
     config = TrainConfig(**SMALL, select_epoch="best_test_macro_f1")
     best: dict = {}
-    log = train_image_model(model, images, labels, loss, config, CPU, eval_set=(images, labels), best_test=best)
+    log = train_image_model(
+        model, images, labels, loss, config, CPU, eval_set=(images, labels), best_test=best
+    )
     assert best["epoch"] == int(log["fm"].idxmax()) and best["fm"] == log["fm"].max()
     assert set(best["state_dict"]) == set(model.state_dict())
     if best["epoch"] != SMALL["epochs"] - 1:  # the model itself keeps the last epoch's weights
@@ -341,7 +370,11 @@ def _workflow_train_settings(study: str | None, dataset: str) -> dict:
     def merge(base: dict, extra: dict) -> dict:
         out = dict(base)
         for key, value in extra.items():
-            out[key] = merge(out[key], value) if isinstance(value, dict) and isinstance(out.get(key), dict) else value
+            out[key] = (
+                merge(out[key], value)
+                if isinstance(value, dict) and isinstance(out.get(key), dict)
+                else value
+            )
         return out
 
     config = yaml.safe_load((root / "config.yaml").read_text())
@@ -352,17 +385,26 @@ def _workflow_train_settings(study: str | None, dataset: str) -> dict:
     return {**config["image"]["train"], **override}
 
 
-@pytest.mark.parametrize(("study", "dataset", "warmup", "flip"), [
-    (None, "digits", 2, False),
-    ("studies/paper.yaml", "cifar10", 5, True),
-])
-def test_workflow_training_pads_4_warms_up_and_passes_flip_to_the_augmentation(monkeypatch, study, dataset,
-                                                                               warmup, flip):
+@pytest.mark.parametrize(
+    ("study", "dataset", "warmup", "flip"),
+    [
+        (None, "digits", 2, False),
+        ("studies/paper.yaml", "cifar10", 5, True),
+    ],
+)
+def test_workflow_training_pads_4_warms_up_and_passes_flip_to_the_augmentation(
+    monkeypatch, study, dataset, warmup, flip
+):
     import imbaug.training.image as image_training
 
     settings = _workflow_train_settings(study, dataset)
     config = TrainConfig(**settings)
-    assert (config.pad, config.warmup_epochs, config.flip, config.augment) == (4, warmup, flip, True)
+    assert (config.pad, config.warmup_epochs, config.flip, config.augment) == (
+        4,
+        warmup,
+        flip,
+        True,
+    )
     assert config.select_epoch == "last"  # no test-set model selection unless asked for
 
     seen = []
@@ -377,7 +419,9 @@ def test_workflow_training_pads_4_warms_up_and_passes_flip_to_the_augmentation(m
     torch.manual_seed(0)
     model = build_model("resnet8", 2)
     short = TrainConfig(**{**settings, "epochs": 1, "batch_size": 32})
-    log = train_image_model(model, images, labels, build_loss("CE", [16, 16], total_epochs=1), short, CPU)
+    log = train_image_model(
+        model, images, labels, build_loss("CE", [16, 16], total_epochs=1), short, CPU
+    )
     assert seen == [(4, flip)]
     assert config.lr_at(0) == pytest.approx(config.lr / warmup)
     assert log["lr"].iloc[0] == pytest.approx(short.lr_at(0))  # the schedule reaches the loop

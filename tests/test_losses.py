@@ -20,7 +20,9 @@ def np_log_softmax(z):
     return z - np.log(np.exp(z).sum(axis=1, keepdims=True))
 
 
-def evaluate(name, logits=LOGITS, targets=TARGETS, epoch=0, counts=COUNTS, total_epochs=10, **kwargs):
+def evaluate(
+    name, logits=LOGITS, targets=TARGETS, epoch=0, counts=COUNTS, total_epochs=10, **kwargs
+):
     loss = build_loss(name, counts, total_epochs=total_epochs, **kwargs)
     target_tensor = torch.as_tensor(targets)
     return loss(torch.tensor(logits, dtype=torch.float32), target_tensor, epoch).item()
@@ -68,12 +70,16 @@ def test_asl_single_label_by_hand():
     # single sample, written out term by term
     z = LOGITS[0]
     q = np.exp(z) / np.exp(z).sum()
-    by_hand = -(0.9 + 0.1 / 3) * np.log(q[0]) - (0.1 / 3) * (q[1] ** 4 * np.log(q[1]) + q[2] ** 4 * np.log(q[2]))
+    by_hand = -(0.9 + 0.1 / 3) * np.log(q[0]) - (0.1 / 3) * (
+        q[1] ** 4 * np.log(q[1]) + q[2] ** 4 * np.log(q[2])
+    )
     assert evaluate("ASL", LOGITS[:1], TARGETS[:1]) == pytest.approx(by_hand, rel=1e-6)
 
 
 def test_asl_without_smoothing_or_focusing_is_cross_entropy():
-    assert evaluate("ASL", asl_gamma_neg=0.0, asl_smoothing=0.0) == pytest.approx(evaluate("CE"), rel=1e-6)
+    assert evaluate("ASL", asl_gamma_neg=0.0, asl_smoothing=0.0) == pytest.approx(
+        evaluate("CE"), rel=1e-6
+    )
 
 
 def test_ldam_margins_for_cifar10_lt():
@@ -116,14 +122,20 @@ def test_drw_switches_to_class_balanced_weights_at_epoch_160_of_200():
     logits = torch.tensor(LOGITS, dtype=torch.float32)
     targets = torch.tensor(TARGETS)
     plain = build_loss("LDAM", COUNTS, total_epochs=200)
-    assert loss(logits, targets, 159).item() == pytest.approx(plain(logits, targets, 159).item(), rel=1e-6)
-    assert loss(logits, targets, 160).item() != pytest.approx(plain(logits, targets, 160).item(), rel=1e-3)
+    assert loss(logits, targets, 159).item() == pytest.approx(
+        plain(logits, targets, 159).item(), rel=1e-6
+    )
+    assert loss(logits, targets, 160).item() != pytest.approx(
+        plain(logits, targets, 160).item(), rel=1e-3
+    )
 
     weights = class_balanced_weights(COUNTS, 0.9999).numpy()[TARGETS]
     per_sample = -np_log_softmax(LOGITS)[np.arange(4), TARGETS]
     expected = (weights * per_sample).sum() / weights.sum()
     assert evaluate("CE_DRW", epoch=160, total_epochs=200) == pytest.approx(expected, rel=1e-6)
-    assert evaluate("CE_DRW", epoch=159, total_epochs=200) == pytest.approx(evaluate("CE"), rel=1e-6)
+    assert evaluate("CE_DRW", epoch=159, total_epochs=200) == pytest.approx(
+        evaluate("CE"), rel=1e-6
+    )
     assert build_loss("CE_DRW", COUNTS, total_epochs=50).switch_epoch == 40
 
 
@@ -163,14 +175,18 @@ def test_loss_has_gradients_and_accepts_bf16_logits():
 
 
 def test_uses_cosine_head_only_for_ldam():
-    flags = {name: build_loss(name, COUNTS, total_epochs=10).uses_cosine_head for name in LOSS_NAMES}
+    flags = {
+        name: build_loss(name, COUNTS, total_epochs=10).uses_cosine_head for name in LOSS_NAMES
+    }
     assert flags == {name: name.startswith("LDAM") for name in LOSS_NAMES}
 
 
 def test_unknown_loss_lists_valid_names():
     with pytest.raises(ValueError) as info:
         build_loss("Hinge", COUNTS, total_epochs=10)
-    assert "'Hinge'" in str(info.value) and "LDAM_DRW" in str(info.value) and "ASL" in str(info.value)
+    assert (
+        "'Hinge'" in str(info.value) and "LDAM_DRW" in str(info.value) and "ASL" in str(info.value)
+    )
 
 
 def test_bad_counts_are_rejected():

@@ -84,7 +84,9 @@ def test_one_channel_small_inputs(arch, size):
 def test_feature_dims():
     assert build_model("resnet32", 10).feature_dim == 64
     assert build_model("wrn16_4", 10).feature_dim == 256
-    assert build_model("densenet40", 10).feature_dim == 132  # 24 + 3 blocks of 6x12 with 0.5 compression
+    assert (
+        build_model("densenet40", 10).feature_dim == 132
+    )  # 24 + 3 blocks of 6x12 with 0.5 compression
 
 
 def test_normalization_is_applied_inside_the_model():
@@ -116,13 +118,19 @@ def test_cosine_head_matches_numpy_and_is_bounded_by_scale():
     features = torch.randn(50, 6) * 10
     logits = head(features).detach().numpy()
     f, w = features.numpy(), head.weight.detach().numpy()
-    expected = 30.0 * (f / np.linalg.norm(f, axis=1, keepdims=True)) @ (w / np.linalg.norm(w, axis=1, keepdims=True)).T
+    expected = (
+        30.0
+        * (f / np.linalg.norm(f, axis=1, keepdims=True))
+        @ (w / np.linalg.norm(w, axis=1, keepdims=True)).T
+    )
     np.testing.assert_allclose(logits, expected, rtol=1e-5, atol=1e-4)
     assert np.abs(logits).max() <= 30.0 + 1e-4
     assert sum(p.numel() for p in head.parameters()) == 24  # no bias
 
 
-@pytest.mark.parametrize("bad", ["resnet33", "resnet2", "wrn28", "wrn27_10", "densenet41", "vgg16", ""])
+@pytest.mark.parametrize(
+    "bad", ["resnet33", "resnet2", "wrn28", "wrn27_10", "densenet41", "vgg16", ""]
+)
 def test_bad_arch_names_are_rejected_with_the_accepted_forms(bad):
     with pytest.raises(ValueError) as info:
         build_model(bad, 10)

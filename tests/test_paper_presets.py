@@ -25,7 +25,10 @@ def common_of(study: str) -> dict:
     cwd = os.getcwd()
     os.chdir(REPO)
     try:
-        exec(compile((REPO / "workflow/rules/common.smk").read_text(), "common.smk", "exec"), namespace)
+        exec(
+            compile((REPO / "workflow/rules/common.smk").read_text(), "common.smk", "exec"),
+            namespace,
+        )
     finally:
         os.chdir(cwd)
     return namespace
@@ -56,8 +59,10 @@ def test_svhn_trains_without_flips_and_cifar_with_them(paper):
 def test_eos_table_v_architectures_and_epochs(architectures):
     trained, latent = architectures["image_runs"]("cifar10")
     assert {arch for arch, *_ in trained} == {"resnet56", "wrn22_4", "densenet100"}
-    epochs = {arch: architectures["image_train_params"]("cifar10", "Base", arch)["train"]["epochs"]
-              for arch in ("resnet56", "wrn22_4", "densenet100")}
+    epochs = {
+        arch: architectures["image_train_params"]("cifar10", "Base", arch)["train"]["epochs"]
+        for arch in ("resnet56", "wrn22_4", "densenet100")
+    }
     assert epochs == {"resnet56": 200, "wrn22_4": 100, "densenet100": 200}
     sizes = {arch: sum(p.numel() for p in build_model(arch, 10).parameters()) for arch in epochs}
     assert 4.5 < sizes["wrn22_4"] / sizes["resnet56"] < 5.5  # "approx. 5X the parameters"
@@ -69,10 +74,34 @@ def _metrics():
     rows = []
     for loss, bac in (("CE", 0.3), ("LDAM", 0.1), ("LDAM_DRW", 0.2)):
         for method, space, extra in (("Base", "input", 0.0), ("EOS", "latent", 0.05)):
-            rows.append({"dataset": "d", "cut": 0, "arch": "a", "loss": loss, "method": method,
-                         "space": space, "bac": bac + extra, "gm": 0.0, "gm_macro": 0.0, "fm": 0.0})
-    rows.append({"dataset": "d", "cut": 0, "arch": "a", "loss": "CE", "method": "REMIX",
-                 "space": "input", "bac": 0.77, "gm": 0.0, "gm_macro": 0.0, "fm": 0.0})
+            rows.append(
+                {
+                    "dataset": "d",
+                    "cut": 0,
+                    "arch": "a",
+                    "loss": loss,
+                    "method": method,
+                    "space": space,
+                    "bac": bac + extra,
+                    "gm": 0.0,
+                    "gm_macro": 0.0,
+                    "fm": 0.0,
+                }
+            )
+    rows.append(
+        {
+            "dataset": "d",
+            "cut": 0,
+            "arch": "a",
+            "loss": "CE",
+            "method": "REMIX",
+            "space": "input",
+            "bac": 0.77,
+            "gm": 0.0,
+            "gm_macro": 0.0,
+            "fm": 0.0,
+        }
+    )
     return pd.DataFrame(rows)
 
 

@@ -11,8 +11,19 @@ from imbaug.data.images import cut_train_set, load_image_source
 from imbaug.data.profiles import DEFAULT_IMBALANCE, imbalance_of
 from imbaug.metrics import score
 from imbaug.models import CosineHead
-from imbaug.pipeline.image import ImageStudy, model_from_record, model_record, resample_pixels, train_method
-from imbaug.pipeline.image_latent import model_features, provenance_frame, resample_features, retrain_heads
+from imbaug.pipeline.image import (
+    ImageStudy,
+    model_from_record,
+    model_record,
+    resample_pixels,
+    train_method,
+)
+from imbaug.pipeline.image_latent import (
+    model_features,
+    provenance_frame,
+    resample_features,
+    retrain_heads,
+)
 from imbaug.training.image import predict
 
 CPU = torch.device("cpu")
@@ -37,8 +48,16 @@ def digits():
 
 
 def study(**overrides) -> ImageStudy:
-    return ImageStudy(**{"train": TRAIN, "head": {"epochs": 2}, "k_neighbors": 5, "eos_k": (5,),
-                         "remix": {"alpha": 0.2, "kappa": 3.0, "tau": 0.5}, **overrides})
+    return ImageStudy(
+        **{
+            "train": TRAIN,
+            "head": {"epochs": 2},
+            "k_neighbors": 5,
+            "eos_k": (5,),
+            "remix": {"alpha": 0.2, "kappa": 3.0, "tau": 0.5},
+            **overrides,
+        }
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -97,14 +116,21 @@ def test_resample_pixels_depends_on_the_cut_seed(digits):
 @pytest.mark.parametrize("loss", ["CE", "LDAM"])
 def test_model_record_round_trip_gives_identical_predictions(digits, tmp_path, loss):
     _, cut, test = digits
-    model, *_ = train_method("resnet8", loss, "Base", cut, test, study(train={**TRAIN, "epochs": 1}),
-                             0, CPU)
+    model, *_ = train_method(
+        "resnet8", loss, "Base", cut, test, study(train={**TRAIN, "epochs": 1}), 0, CPU
+    )
     assert isinstance(model.head, CosineHead) == (loss == "LDAM")
     torch.save(model_record(model, "resnet8", loss), tmp_path / "model.pt")
     record = torch.load(tmp_path / "model.pt", weights_only=True)
-    assert {k: record[k] for k in ["arch", "loss", "num_classes", "in_channels", "cosine_head"]} == {
-        "arch": "resnet8", "loss": loss, "num_classes": 10, "in_channels": 1,
-        "cosine_head": loss == "LDAM"}
+    assert {
+        k: record[k] for k in ["arch", "loss", "num_classes", "in_channels", "cosine_head"]
+    } == {
+        "arch": "resnet8",
+        "loss": loss,
+        "num_classes": 10,
+        "in_channels": 1,
+        "cosine_head": loss == "LDAM",
+    }
     clone = model_from_record(record).eval()
     assert type(clone.head) is type(model.head)
     # trained normalisation and BN statistics travel with the record
@@ -177,8 +203,9 @@ def latent_methods(model, cut, test, settings, cut_seed, device, curve_epochs=0)
     """The three latent stages as the workflow chains them (features, FE sets, heads)."""
     features = model_features(model, cut, test, device)
     sets = resample_features(features, settings, cut_seed)
-    rows, heads, curve = retrain_heads(model.head, sets, features, test, settings, cut_seed, device,
-                                       curve_epochs=curve_epochs)
+    rows, heads, curve = retrain_heads(
+        model.head, sets, features, test, settings, cut_seed, device, curve_epochs=curve_epochs
+    )
     return rows, features, heads, curve, sets
 
 
@@ -191,16 +218,19 @@ def test_latent_methods_one_row_per_method_and_k(digits, base_model):
     names = ["EOS_K5", "EOS_K10", "DSM", "ROS"]
     rows, features, heads, curve, sets = latent_methods(base_model, cut, test, settings, 0, CPU)
     assert curve.empty  # no curve asked for
-    for name, data in sets.items():  # phase 2: the Base FE first, then synthetic FE rows
+    for data in sets.values():  # phase 2: the Base FE first, then synthetic FE rows
         assert torch.equal(data["X"][:n], features["train"]) and data["synthetic"][n:].all()
         assert data["resample_seconds"] >= 0
     provenance = provenance_frame(sets)
-    assert provenance.groupby("method", sort=False).size().to_dict() == {m: 10 * majority for m in names}
+    assert provenance.groupby("method", sort=False).size().to_dict() == {
+        m: 10 * majority for m in names
+    }
 
     assert [row["method"] for row in rows] == names and list(heads) == names
     assert all(row["space"] == "latent" for row in rows)
-    assert all(row["n_train"] == 10 * majority and row["n_synthetic"] == 10 * majority - n
-               for row in rows)
+    assert all(
+        row["n_train"] == 10 * majority and row["n_synthetic"] == 10 * majority - n for row in rows
+    )
     assert not torch.equal(heads["EOS_K5"]["weight"], heads["EOS_K10"]["weight"])
     # the base model, head included, is left as it was
     assert _same_state(_state(base_model.head), head_before)
@@ -212,8 +242,9 @@ def test_latent_methods_one_row_per_method_and_k(digits, base_model):
     assert torch.equal(features["test_labels"], test.labels)
     # the features are the base model's: its own head on them gives its predictions
     with torch.no_grad():
-        assert torch.equal(base_model.head(features["test"]).argmax(1),
-                           predict(base_model, test.images, CPU))
+        assert torch.equal(
+            base_model.head(features["test"]).argmax(1), predict(base_model, test.images, CPU)
+        )
 
     for row in rows:
         head = copy.deepcopy(base_model.head)
@@ -228,7 +259,9 @@ def test_latent_methods_single_k_names_eos_plainly_and_retrains_a_cosine_head(di
     _, cut, test = digits
     model, *_ = train_method("resnet8", "LDAM", "Base", cut, test, study(), 0, CPU)
     weight_before = model.head.weight.detach().clone()
-    rows, _, heads, _, _ = latent_methods(model, cut, test, study(latent_methods=("EOS", "DSM")), 0, CPU)
+    rows, _, heads, _, _ = latent_methods(
+        model, cut, test, study(latent_methods=("EOS", "DSM")), 0, CPU
+    )
     assert [row["method"] for row in rows] == ["EOS", "DSM"]
     assert list(heads["EOS"]) == ["weight"]  # a cosine head has no bias
     assert not torch.equal(heads["EOS"]["weight"], weight_before)
@@ -241,13 +274,19 @@ def test_head_curve_logs_every_epoch_and_leaves_the_kept_head_unchanged(digits, 
     _, cut, test = digits
     settings = study(latent_methods=("EOS", "DSM"))
     rows, _, heads, curve, _ = latent_methods(base_model, cut, test, settings, 0, CPU)
-    rows_c, _, heads_c, curve_c, _ = latent_methods(base_model, cut, test, settings, 0, CPU, curve_epochs=5)
+    rows_c, _, heads_c, curve_c, _ = latent_methods(
+        base_model, cut, test, settings, 0, CPU, curve_epochs=5
+    )
     assert curve_c.groupby("method", sort=False).epoch.apply(list).to_dict() == {
-        "EOS": [1, 2, 3, 4, 5], "DSM": [1, 2, 3, 4, 5]}
+        "EOS": [1, 2, 3, 4, 5],
+        "DSM": [1, 2, 3, 4, 5],
+    }
     for name in heads:
         assert all(torch.equal(heads[name][k], heads_c[name][k]) for k in heads[name]), name
     kept = curve_c[curve_c.epoch == 2].set_index("method").bac  # head epochs = 2
-    assert [row["bac"] for row in rows_c] == [row["bac"] for row in rows] == pytest.approx(list(kept))
+    assert (
+        [row["bac"] for row in rows_c] == [row["bac"] for row in rows] == pytest.approx(list(kept))
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -280,15 +319,23 @@ def test_exp_and_step_cuts_follow_their_profiles(digits):
     assert step.class_counts() == [n_max] * 3 + [n_max // 4] * 7
     # every kept image is one of the full set's, with its label
     rows = {(bytes(image.numpy()), int(label)) for image, label in zip(train.images, train.labels)}
-    assert all((bytes(image.numpy()), int(label)) in rows for image, label in zip(step.images, step.labels))
+    assert all(
+        (bytes(image.numpy()), int(label)) in rows for image, label in zip(step.images, step.labels)
+    )
 
 
 def test_imbalance_of_merges_overrides():
     assert imbalance_of("digits", {}) == {"profile": "exp", "ratio": 10}
     assert imbalance_of("digits", {"digits": {"ratio": 50}}) == {"profile": "exp", "ratio": 50}
     assert imbalance_of("places365_5", {"places365_5": {"ratio": 20}}) == {
-        "profile": "step", "ratio": 20, "n_majority": 2}
+        "profile": "step",
+        "ratio": 20,
+        "n_majority": 2,
+    }
     assert imbalance_of("cifar10", {"digits": {"ratio": 50}}) == {"profile": "exp", "ratio": 100}
     assert imbalance_of("mine", {}) == {"profile": "natural"}  # user folders: as they are
-    assert imbalance_of("mine", {"mine": {"profile": "exp", "ratio": 5}}) == {"profile": "exp", "ratio": 5}
+    assert imbalance_of("mine", {"mine": {"profile": "exp", "ratio": 5}}) == {
+        "profile": "exp",
+        "ratio": 5,
+    }
     assert DEFAULT_IMBALANCE["digits"] == {"profile": "exp", "ratio": 10}  # defaults not mutated

@@ -25,9 +25,17 @@ from imbaug.pipeline.tabular import (
 from imbaug.resampling import Resampled
 from imbaug.training.tabular import NNSettings, mlp_features, select_mlp_settings
 
-SMALL = TabularStudy(methods=("Base", "CS", "SMOTE", "REMIX"), latent_methods=("EOS", "DSM"),
-                     classifiers=("LG", "NN"), n_splits=2, nn=NNSettings(epochs=3), head_epochs=2,
-                     k_neighbors=5, eos_k=10, remix_alpha=0.2)
+SMALL = TabularStudy(
+    methods=("Base", "CS", "SMOTE", "REMIX"),
+    latent_methods=("EOS", "DSM"),
+    classifiers=("LG", "NN"),
+    n_splits=2,
+    nn=NNSettings(epochs=3),
+    head_epochs=2,
+    k_neighbors=5,
+    eos_k=10,
+    remix_alpha=0.2,
+)
 T2_CSV = Path(__file__).parent / "data/cases/T2/separated.csv"  # ../shared/cases/T2, copied
 T2_FILES = {"separated": {"path": str(T2_CSV), "target": "y", "minority": 1}}
 
@@ -54,14 +62,20 @@ def test_each_split_uses_its_own_partition(data, partition):
 
 
 def test_resampled_sets_round_trip_with_provenance(data, partition):
-    frame, statuses = resample_split(SMALL, "breast_cancer", split_data(data, partition, 0), 0, SMALL.methods)
-    assert [s["method"] for s in statuses] == list(SMALL.methods) and all(s["applicable"] for s in statuses)
+    frame, statuses = resample_split(
+        SMALL, "breast_cancer", split_data(data, partition, 0), 0, SMALL.methods
+    )
+    assert [s["method"] for s in statuses] == list(SMALL.methods) and all(
+        s["applicable"] for s in statuses
+    )
     smote = resampled_from_frame(frame, "SMOTE")
     n = 274  # 70% of 392 rows
     assert (smote.source_index[:n] == np.arange(n)).all() and (smote.source_index[n:] == -1).all()
     assert np.bincount(smote.y).tolist() == [250, 250]
     assert resampled_from_frame(frame, "REMIX").soft_labels is not None
-    again, _ = resample_split(SMALL, "breast_cancer", split_data(data, partition, 0), 0, SMALL.methods)
+    again, _ = resample_split(
+        SMALL, "breast_cancer", split_data(data, partition, 0), 0, SMALL.methods
+    )
     pd.testing.assert_frame_equal(frame, again)
 
 
@@ -69,16 +83,25 @@ def test_a_method_that_cannot_run_on_a_split_is_marked_not_applicable(caplog):
     data = load_tabular("separated", files=T2_FILES)
     partition = make_partition(data.y, 1, 0.3)
     study = dataclasses.replace(SMALL, methods=("Base", "SMOTE", "ADASYN"))
-    frame, statuses = resample_split(study, "separated", split_data(data, partition, 0), 0, study.methods)
+    frame, statuses = resample_split(
+        study, "separated", split_data(data, partition, 0), 0, study.methods
+    )
     adasyn = statuses[2]
     assert not adasyn["applicable"] and adasyn["n_train"] == 0
     assert "dataset 'separated', split 0, over-sampling class 1" in adasyn["reason"]
     assert "ADASYN not applicable" in caplog.text and "split 0" in caplog.text
     assert set(frame.method) == {"Base", "SMOTE"}  # the others are kept
-    rows = evaluate_models(data, partition, "LG",
-                           {(0, "input", m): fit_model("LG", m, resampled_from_frame(frame, m), study, 0)
-                            for m in ("Base", "SMOTE")},
-                           pd.DataFrame(statuses), pd.DataFrame(columns=["split", "method", "fit_seconds"]))
+    rows = evaluate_models(
+        data,
+        partition,
+        "LG",
+        {
+            (0, "input", m): fit_model("LG", m, resampled_from_frame(frame, m), study, 0)
+            for m in ("Base", "SMOTE")
+        },
+        pd.DataFrame(statuses),
+        pd.DataFrame(columns=["split", "method", "fit_seconds"]),
+    )
     assert rows.method.tolist() == ["Base", "SMOTE", "ADASYN"]
     assert rows.applicable.tolist() == [True, True, False] and np.isnan(rows.bac.iloc[2])
     assert rows.bac.iloc[:2].between(0.5, 1).all()
@@ -92,20 +115,27 @@ def test_latent_heads_see_only_training_features(data, partition):
     eos = resampled_from_frame(frame, "EOS")
     originals = eos.source_index >= 0
     # the original rows of the latent set are the Base NN's features of the training rows, in order
-    np.testing.assert_allclose(eos.X[originals], mlp_features(base, part.X_train)[eos.source_index[originals]])
+    np.testing.assert_allclose(
+        eos.X[originals], mlp_features(base, part.X_train)[eos.source_index[originals]]
+    )
     assert np.bincount(eos.y).tolist() == [250, 250]
     assert not np.isin(mlp_features(base, part.X_test)[:, 0], eos.X[originals][:, 0]).all()
 
 
 def test_class_too_small_for_k_is_reported_before_training(data, partition):
-    with pytest.raises(TabularDataError, match=r"class 1 has 24 training rows in split 0, but "
-                                               r"SMOTE needs at least 41"):
+    with pytest.raises(
+        TabularDataError,
+        match=r"class 1 has 24 training rows in split 0, but "
+        r"SMOTE needs at least 41",
+    ):
         check_class_sizes(data, partition, ("Base", "SMOTE"), k_neighbors=40)
     check_class_sizes(data, partition, ())  # no methods: nothing to check
 
 
 def test_study_from_a_partial_config_keeps_defaults():
-    study = TabularStudy.from_config({"methods": ["ROS"], "remix": {"alpha": 0.5}, "nn": {"head_epochs": 3}}, 7)
+    study = TabularStudy.from_config(
+        {"methods": ["ROS"], "remix": {"alpha": 0.5}, "nn": {"head_epochs": 3}}, 7
+    )
     assert study.methods == ("ROS",) and study.remix_alpha == 0.5 and study.head_epochs == 3
     assert study.seed == 7 and study.k_neighbors is None and study.nn == NNSettings()
 
@@ -125,8 +155,11 @@ def test_study_fills_method_settings_from_the_config_and_refuses_missing_ones():
     with pytest.raises(ValueError, match="remix_alpha"):
         bare.resample("REMIX", X, y, 0)
     with pytest.raises(ValueError, match="k_neighbors"):
-        check_class_sizes(load_tabular("breast_cancer"), make_partition(np.repeat([0, 1], [30, 10]), 1, 0.3),
-                          ("SMOTE",))
+        check_class_sizes(
+            load_tabular("breast_cancer"),
+            make_partition(np.repeat([0, 1], [30, 10]), 1, 0.3),
+            ("SMOTE",),
+        )
 
 
 def test_remix_and_eos_rows_keep_both_parents_in_the_stored_parquet(data, partition, tmp_path):
@@ -151,14 +184,25 @@ def test_remix_and_eos_rows_keep_both_parents_in_the_stored_parquet(data, partit
 def test_nn_settings_are_chosen_per_method_on_its_resampled_inner_rows(data, partition):
     from imbaug.training.tabular import choose_mlp_settings, inner_split
 
-    study = dataclasses.replace(SMALL, methods=("Base", "ROS"), nn=NNSettings(epochs=6, weight_decay=[0.0, 0.03],
-                                                                                     batch_size=64))
+    study = dataclasses.replace(
+        SMALL,
+        methods=("Base", "ROS"),
+        nn=NNSettings(epochs=6, weight_decay=[0.0, 0.03], batch_size=64),
+    )
     part = split_data(data, partition, 0)
     fit_rows, val_rows = inner_split(part.y_train, n_classes=2, settings=study.nn, seed=0)
     assert set(fit_rows).isdisjoint(val_rows) and len(fit_rows) + len(val_rows) == len(part.y_train)
-    ros = study.resample("ROS", part.X_train[fit_rows], part.y_train[fit_rows], 0)  # inner rows only
-    expected = choose_mlp_settings((ros.X, ros.y), (part.X_train[val_rows], part.y_train[val_rows]),
-                                   n_classes=2, settings=study.nn, seed=0)
+    ros = study.resample(
+        "ROS", part.X_train[fit_rows], part.y_train[fit_rows], 0
+    )  # inner rows only
+    expected = choose_mlp_settings(
+        (ros.X, ros.y),
+        (part.X_train[val_rows], part.y_train[val_rows]),
+        n_classes=2,
+        settings=study.nn,
+        seed=0,
+    )
     assert nn_method_settings(study, "ROS", part, 0) == expected
     assert nn_method_settings(study, "Base", part, 0) == select_mlp_settings(
-        part.X_train, part.y_train, n_classes=2, settings=study.nn, seed=0)
+        part.X_train, part.y_train, n_classes=2, settings=study.nn, seed=0
+    )

@@ -20,7 +20,6 @@ from imbaug.resampling import (
     names,
     resample,
 )
-
 from workflow_helpers import REPO
 
 SCHEMA = yaml.safe_load((REPO / "workflow/schemas/config.schema.yaml").read_text())
@@ -39,8 +38,20 @@ def test_schema_enums_are_the_registry_spaces():
 
 def test_method_names_are_the_registry():
     assert METHOD_NAMES == tuple(BUILTIN)
-    assert set(METHOD_NAMES) >= {"Base", "CS", "Balanced", "ROS", "SMOTE", "DSM", "ADASYN",
-                                 "BSMOTE", "BalSVM", "REMIX", "RemixChou", "EOS"}
+    assert set(METHOD_NAMES) >= {
+        "Base",
+        "CS",
+        "Balanced",
+        "ROS",
+        "SMOTE",
+        "DSM",
+        "ADASYN",
+        "BSMOTE",
+        "BalSVM",
+        "REMIX",
+        "RemixChou",
+        "EOS",
+    }
 
 
 def test_pixel_samplers_are_the_registry_pixel_resamplers():
@@ -53,7 +64,12 @@ def test_registry_traits_of_the_papers_methods():
     assert {n for n, s in BUILTIN.items() if not s.resamples} == {"Base", "CS", "Balanced"}
     assert [n for n, s in BUILTIN.items() if s.cost_sensitive] == ["CS"]
     assert {n for n, s in BUILTIN.items() if "k_neighbors" in s.settings} == {
-        "SMOTE", "DSM", "ADASYN", "BSMOTE", "BalSVM"}
+        "SMOTE",
+        "DSM",
+        "ADASYN",
+        "BSMOTE",
+        "BalSVM",
+    }
     assert BUILTIN["EOS"].settings == ("eos_k",) and BUILTIN["REMIX"].settings == ("remix_alpha",)
     assert all(spec.reference for spec in BUILTIN.values())
 
@@ -112,7 +128,8 @@ def test_image_train_params_carry_every_setting_the_method_needs(common, method)
 def test_image_train_params_hold_only_the_settings_used(common):
     assert set(common["image_train_params"]("digits", "ROS")) == {"train"}
     assert common["image_train_params"]("digits", "REMIX")["remix"] == {
-        "alpha": CONFIG["image"]["remix"]["alpha"]}
+        "alpha": CONFIG["image"]["remix"]["alpha"]
+    }
 
 
 def test_image_latent_params_carry_the_latent_samplers_settings(common):
@@ -161,7 +178,11 @@ def test_per_batch_methods_get_their_mixing_settings():
     study = ImageStudy.from_config({"remix": {"alpha": 0.3, "kappa": 2.0, "tau": 0.4}})
     assert study.train_config("REMIX", 0).remix == {"method": "REMIX", "alpha": 0.3}
     assert study.train_config("RemixChou", 0).remix == {
-        "method": "RemixChou", "alpha": 0.3, "kappa": 2.0, "tau": 0.4}
+        "method": "RemixChou",
+        "alpha": 0.3,
+        "kappa": 2.0,
+        "tau": 0.4,
+    }
     assert study.train_config("SMOTE", 0).remix is None
     with pytest.raises(ValueError, match="REMIX needs config image.remix"):
         ImageStudy().train_config("REMIX", 0)
@@ -170,8 +191,11 @@ def test_per_batch_methods_get_their_mixing_settings():
 # ------------------------------------------------------------------ config samplers
 
 
-SVMSMOTE = {"name": "SVMSMOTE", "sampler": "imblearn.over_sampling.SVMSMOTE",
-            "params": {"k_neighbors": 3}}
+SVMSMOTE = {
+    "name": "SVMSMOTE",
+    "sampler": "imblearn.over_sampling.SVMSMOTE",
+    "params": {"k_neighbors": 3},
+}
 
 
 def test_a_configured_sampler_resamples_with_provenance():
@@ -193,15 +217,18 @@ def test_a_configured_copying_sampler_gives_source_indices():
     np.testing.assert_array_equal(out.X, X[out.source_index])
 
 
-@pytest.mark.parametrize(("entry", "message"), [
-    ({"name": "X", "sampler": "imblearn.over_sampling.NoSuchSampler"}, "cannot import sampler"),
-    ({"name": "X", "sampler": "no_such_package.Sampler"}, "cannot import sampler"),
-    ({"name": "X", "sampler": "sklearn.svm.SVC"}, "not a class with a fit_resample"),
-    ({"name": "X", "sampler": "os.system"}, "not a class with a fit_resample"),
-    ({"name": "SMOTE", "sampler": "imblearn.over_sampling.SMOTE"}, "is a built-in method"),
-    ({"name": "X", "sampler": "imblearn.over_sampling.SMOTE", "params": {"k": 1}}, "fails"),
-    ({"name": "X-1", "sampler": "imblearn.over_sampling.SMOTE"}, "needs keys name"),
-])
+@pytest.mark.parametrize(
+    ("entry", "message"),
+    [
+        ({"name": "X", "sampler": "imblearn.over_sampling.NoSuchSampler"}, "cannot import sampler"),
+        ({"name": "X", "sampler": "no_such_package.Sampler"}, "cannot import sampler"),
+        ({"name": "X", "sampler": "sklearn.svm.SVC"}, "not a class with a fit_resample"),
+        ({"name": "X", "sampler": "os.system"}, "not a class with a fit_resample"),
+        ({"name": "SMOTE", "sampler": "imblearn.over_sampling.SMOTE"}, "is a built-in method"),
+        ({"name": "X", "sampler": "imblearn.over_sampling.SMOTE", "params": {"k": 1}}, "fails"),
+        ({"name": "X-1", "sampler": "imblearn.over_sampling.SMOTE"}, "needs keys name"),
+    ],
+)
 def test_configured_sampler_errors_name_the_config_key(entry, message):
     with pytest.raises(ValueError, match=message) as error:
         configured_spec(entry, "image.latent_methods")

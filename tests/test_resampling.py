@@ -15,7 +15,6 @@ from sklearn.svm import SVC
 from imbaug.resampling import (
     BUILTIN,
     EOS,
-    METHOD_NAMES,
     BalancedSVM,
     RemixChou,
     Resampled,
@@ -25,8 +24,14 @@ from imbaug.resampling import (
 )
 
 # Every setting a method can take, as the workflow passes them.
-SETTINGS = {"random_state": 0, "k_neighbors": 5, "eos_k": 10, "remix_alpha": 0.2,
-            "remix_kappa": 3.0, "remix_tau": 0.5}
+SETTINGS = {
+    "random_state": 0,
+    "k_neighbors": 5,
+    "eos_k": 10,
+    "remix_alpha": 0.2,
+    "remix_kappa": 3.0,
+    "remix_tau": 0.5,
+}
 EXACTLY_BALANCED = [name for name, spec in BUILTIN.items() if spec.exact_balance]
 KEEPS_ORIGINALS = [name for name, spec in BUILTIN.items() if spec.keeps_originals]
 INTERPOLATING = ["SMOTE", "ADASYN", "BSMOTE", "BalSVM", "RemixChou", "EOS", "DSM"]
@@ -138,8 +143,15 @@ def test_ros_duplicates_point_to_their_source_row(data):
 def test_to_frame_is_the_provenance_table(data):
     X, y = data
     frame = run("ROS", X, y).to_frame()
-    assert list(frame.columns) == ["row", "label", "source_index", "synthetic", "first_parent",
-                                   "second_parent", "parent_weight"]
+    assert list(frame.columns) == [
+        "row",
+        "label",
+        "source_index",
+        "synthetic",
+        "first_parent",
+        "second_parent",
+        "parent_weight",
+    ]
     assert len(frame) == 630
     assert frame["row"].tolist() == list(range(630))
     assert frame["synthetic"].sum() == 330
@@ -185,7 +197,9 @@ def test_resample_on_ozone_level(imblearn_cache):
 
 def test_unknown_method_lists_valid_names(data):
     X, y = data
-    with pytest.raises(ValueError, match="Unknown resampling method .SMOTE2.; valid names: Base, CS, Balanced, ROS"):
+    with pytest.raises(
+        ValueError, match="Unknown resampling method .SMOTE2.; valid names: Base, CS, Balanced, ROS"
+    ):
         run("SMOTE2", X, y)
 
 
@@ -227,8 +241,20 @@ def test_single_class_is_rejected(data):
 
 @pytest.mark.parametrize(
     ("method", "expected"),
-    [("Base", 1), ("CS", 1), ("Balanced", 1), ("ROS", 1), ("REMIX", 1), ("RemixChou", 1),
-     ("SMOTE", 8), ("ADASYN", 8), ("BSMOTE", 8), ("BalSVM", 8), ("DSM", 8), ("EOS", 2)],
+    [
+        ("Base", 1),
+        ("CS", 1),
+        ("Balanced", 1),
+        ("ROS", 1),
+        ("REMIX", 1),
+        ("RemixChou", 1),
+        ("SMOTE", 8),
+        ("ADASYN", 8),
+        ("BSMOTE", 8),
+        ("BalSVM", 8),
+        ("DSM", 8),
+        ("EOS", 2),
+    ],
 )
 def test_min_class_size(method, expected):
     assert min_class_size(method, k_neighbors=7, eos_k=50) == expected
@@ -441,8 +467,9 @@ def ozone_split0(imblearn_cache):
 
     from imbaug.data.splits import make_split
 
-    bunch = fetch_datasets(data_home=str(imblearn_cache), filter_data=("ozone_level",),
-                           download_if_missing=False)["ozone_level"]
+    bunch = fetch_datasets(
+        data_home=str(imblearn_cache), filter_data=("ozone_level",), download_if_missing=False
+    )["ozone_level"]
     y = (bunch.target == 1).astype(np.int64)
     return make_split(bunch.data, y, 0, 0.3)
 
@@ -575,10 +602,19 @@ def test_mixup_soft_targets_sum_to_one():
 # ---------------------------------------------------------------- settings
 
 
-@pytest.mark.parametrize(("method", "setting"), [
-    ("SMOTE", "k_neighbors"), ("DSM", "k_neighbors"), ("ADASYN", "k_neighbors"),
-    ("BSMOTE", "k_neighbors"), ("BalSVM", "k_neighbors"), ("EOS", "eos_k"),
-    ("REMIX", "remix_alpha"), ("RemixChou", "remix_tau")])
+@pytest.mark.parametrize(
+    ("method", "setting"),
+    [
+        ("SMOTE", "k_neighbors"),
+        ("DSM", "k_neighbors"),
+        ("ADASYN", "k_neighbors"),
+        ("BSMOTE", "k_neighbors"),
+        ("BalSVM", "k_neighbors"),
+        ("EOS", "eos_k"),
+        ("REMIX", "remix_alpha"),
+        ("RemixChou", "remix_tau"),
+    ],
+)
 def test_a_missing_setting_is_an_error_naming_it(data, method, setting):
     X, y = data
     settings = {k: v for k, v in SETTINGS.items() if k != setting}
@@ -600,8 +636,9 @@ def test_settings_reach_the_sampler(data, monkeypatch):
             built[spec.name] = sampler = spec.factory(**kwargs)
             return sampler
 
-        monkeypatch.setitem(registry.BUILTIN, name, registry.MethodSpec(
-            **{**spec.__dict__, "factory": spy}))
+        monkeypatch.setitem(
+            registry.BUILTIN, name, registry.MethodSpec(**{**spec.__dict__, "factory": spy})
+        )
     X, y = data
     for name in ("SMOTE", "EOS", "REMIX", "BalSVM"):
         run(name, X, y, k_neighbors=3, eos_k=7, remix_alpha=0.4)

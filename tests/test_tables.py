@@ -7,18 +7,49 @@ from imbaug.analysis.tables import tabular_accuracy, tabular_accuracy_markdown
 def _metrics():
     rows = []
     for split, (bac, fm) in enumerate([(0.6, 0.5), (0.8, 0.7)]):
-        rows.append({"dataset": "d", "split": split, "method": "Base", "classifier": "SVM",
-                     "bac": bac, "gm": bac, "gm_macro": bac, "fm": fm})
-        rows.append({"dataset": "d", "split": split, "method": "ROS", "classifier": "SVM",
-                     "bac": 1.0, "gm": 1.0, "gm_macro": 1.0, "fm": 1.0})
+        rows.append(
+            {
+                "dataset": "d",
+                "split": split,
+                "method": "Base",
+                "classifier": "SVM",
+                "bac": bac,
+                "gm": bac,
+                "gm_macro": bac,
+                "fm": fm,
+            }
+        )
+        rows.append(
+            {
+                "dataset": "d",
+                "split": split,
+                "method": "ROS",
+                "classifier": "SVM",
+                "bac": 1.0,
+                "gm": 1.0,
+                "gm_macro": 1.0,
+                "fm": 1.0,
+            }
+        )
     return pd.DataFrame(rows)
 
 
 def test_tabular_accuracy_means_and_sample_std_over_splits():
     table = tabular_accuracy(_metrics())
-    assert list(table.columns) == ["dataset", "method", "classifier", "bac_mean", "bac_std",
-                                   "gm_mean", "gm_std", "gm_macro_mean", "gm_macro_std", "fm_mean",
-                                   "fm_std", "n_splits"]
+    assert list(table.columns) == [
+        "dataset",
+        "method",
+        "classifier",
+        "bac_mean",
+        "bac_std",
+        "gm_mean",
+        "gm_std",
+        "gm_macro_mean",
+        "gm_macro_std",
+        "fm_mean",
+        "fm_std",
+        "n_splits",
+    ]
     base = table[table.method == "Base"].iloc[0]
     assert base.bac_mean == pytest.approx(0.7) and base.bac_std == pytest.approx(0.1414, abs=1e-4)
     assert base.n_splits == 2
@@ -35,13 +66,36 @@ def test_markdown_lays_out_methods_by_classifier():
 def _image_metrics():
     rows = []
     for loss in ("CE", "LDAM"):
-        rows.append({"dataset": "d", "cut": 0, "arch": "resnet8", "loss": loss, "method": "Base",
-                     "space": "input", "bac": 0.5, "gm": 0.0, "gm_macro": 0.4, "fm": 0.3})
+        rows.append(
+            {
+                "dataset": "d",
+                "cut": 0,
+                "arch": "resnet8",
+                "loss": loss,
+                "method": "Base",
+                "space": "input",
+                "bac": 0.5,
+                "gm": 0.0,
+                "gm_macro": 0.4,
+                "fm": 0.3,
+            }
+        )
         for k in (10, 50):
             for cut in (0, 1):
-                rows.append({"dataset": "d", "cut": cut, "arch": "resnet8", "loss": loss,
-                             "method": f"EOS_K{k}", "space": "latent", "bac": k / 100 + cut / 10,
-                             "gm": 0.0, "gm_macro": 0.5, "fm": 0.5})
+                rows.append(
+                    {
+                        "dataset": "d",
+                        "cut": cut,
+                        "arch": "resnet8",
+                        "loss": loss,
+                        "method": f"EOS_K{k}",
+                        "space": "latent",
+                        "bac": k / 100 + cut / 10,
+                        "gm": 0.0,
+                        "gm_macro": 0.5,
+                        "fm": 0.5,
+                    }
+                )
     return pd.DataFrame(rows)
 
 
@@ -49,8 +103,19 @@ def test_image_accuracy_means_over_cuts():
     from imbaug.analysis.tables import image_accuracy
 
     table = image_accuracy(_image_metrics())
-    assert list(table.columns) == ["dataset", "arch", "loss", "method", "space", "selection", "bac_mean",
-                                   "gm_mean", "gm_macro_mean", "fm_mean", "n_cuts"]
+    assert list(table.columns) == [
+        "dataset",
+        "arch",
+        "loss",
+        "method",
+        "space",
+        "selection",
+        "bac_mean",
+        "gm_mean",
+        "gm_macro_mean",
+        "fm_mean",
+        "n_cuts",
+    ]
     row = table[(table.loss == "CE") & (table.method == "EOS_K50")].iloc[0]
     assert row.bac_mean == pytest.approx(0.55) and row.n_cuts == 2
 
@@ -85,6 +150,10 @@ def test_test_set_selection_rows_are_shown_apart_and_labelled():
     assert "| Base | 0.5000 / 0.4000 / 0.3000 |" in text
     # ... and a labelled section sets the test-selected ones beside them
     assert "Model selection on the test set, as the authors' code does" in text
-    assert ("| CE | Base | input | 0.5000 / 0.4000 / 0.3000 | 0.7000 / 0.4000 / 0.6000 | +0.2000 |"
-            in text)
-    assert "Model selection on the test set" not in image_accuracy_markdown(image_accuracy(_image_metrics()))
+    assert (
+        "| CE | Base | input | 0.5000 / 0.4000 / 0.3000 | 0.7000 / 0.4000 / 0.6000 | +0.2000 |"
+        in text
+    )
+    assert "Model selection on the test set" not in image_accuracy_markdown(
+        image_accuracy(_image_metrics())
+    )

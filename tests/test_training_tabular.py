@@ -15,8 +15,15 @@ from imbaug.training.tabular import NNSettings, fit_mlp, predict_mlp, select_mlp
 
 
 def _data(n=400, d=12, minority=0.15, seed=0):
-    X, y = make_classification(n_samples=n, n_features=d, n_informative=6, weights=[1 - minority],
-                               flip_y=0, class_sep=1.5, random_state=seed)
+    X, y = make_classification(
+        n_samples=n,
+        n_features=d,
+        n_informative=6,
+        weights=[1 - minority],
+        flip_y=0,
+        class_sep=1.5,
+        random_state=seed,
+    )
     return X.astype(np.float32), y.astype(np.int64)
 
 
@@ -42,12 +49,24 @@ def test_fixed_settings_fit_equals_a_plain_adam_loop(case):
     X, y = _data()
     soft = np.eye(2)[y] * 0.8 + 0.1 if case == "soft" else None
     counts = np.bincount(y)
-    weight = torch.tensor(len(y) / (2 * counts), dtype=torch.float32) if case == "cost_sensitive" else None
+    weight = (
+        torch.tensor(len(y) / (2 * counts), dtype=torch.float32)
+        if case == "cost_sensitive"
+        else None
+    )
     settings = NNSettings(epochs=3, batch_size=64, lr=1e-2, weight_decay=0.03, validation_size=0)
-    ours = fit_mlp(X, y, n_classes=2, settings=settings, seed=5, soft_targets=soft,
-                   cost_sensitive=case == "cost_sensitive")
-    plain = _plain_adam_fit(X, y, epochs=3, batch_size=64, lr=1e-2, weight_decay=0.03, seed=5,
-                            soft=soft, weight=weight)
+    ours = fit_mlp(
+        X,
+        y,
+        n_classes=2,
+        settings=settings,
+        seed=5,
+        soft_targets=soft,
+        cost_sensitive=case == "cost_sensitive",
+    )
+    plain = _plain_adam_fit(
+        X, y, epochs=3, batch_size=64, lr=1e-2, weight_decay=0.03, seed=5, soft=soft, weight=weight
+    )
     for a, b in zip(ours.parameters(), plain.parameters()):
         torch.testing.assert_close(a, b, rtol=1e-4, atol=1e-5)
 
@@ -56,8 +75,9 @@ def test_stacked_candidates_train_like_separate_fits():
     """Copy g of the stacked grid is the fit with weight decay g alone."""
     X, y = _data()
     settings = NNSettings(epochs=2, batch_size=50, lr=1e-2, weight_decay=0.0, validation_size=0)
-    stacked, _ = tabular._train_stacked(X, y, n_classes=2, settings=settings, decays=[0.0, 0.1],
-                                        epochs=2, seed=1)
+    stacked, _ = tabular._train_stacked(
+        X, y, n_classes=2, settings=settings, decays=[0.0, 0.1], epochs=2, seed=1
+    )
     for copy, decay in enumerate([0.0, 0.1]):
         alone = _plain_adam_fit(X, y, epochs=2, batch_size=50, lr=1e-2, weight_decay=decay, seed=1)
         model = stacked.load_into(TabularMLP(X.shape[1], 2), copy)
@@ -95,15 +115,29 @@ def test_selection_lifts_the_base_nn_off_the_majority_class():
     """The old fixed setting (wd 0.03, 40 epochs) predicts only the majority on this 1:24 set
     (38 minority training rows), as it did on ozone_level and thyroid_sick; the settings
     chosen on validation rows find the minority."""
-    X, y = make_classification(n_samples=1200, n_features=10, n_informative=6, weights=[0.96],
-                               flip_y=0, class_sep=1.0, random_state=2)
+    X, y = make_classification(
+        n_samples=1200,
+        n_features=10,
+        n_informative=6,
+        weights=[0.96],
+        flip_y=0,
+        class_sep=1.0,
+        random_state=2,
+    )
     X = X.astype(np.float32)
     X_test, y_test = X[900:], y[900:]
     X, y = X[:900], y[:900]
     from sklearn.metrics import balanced_accuracy_score
 
-    old = fit_mlp(X, y, n_classes=2, seed=0, settings=NNSettings(
-        epochs=40, batch_size=128, lr=1e-3, weight_decay=0.03, validation_size=0))
+    old = fit_mlp(
+        X,
+        y,
+        n_classes=2,
+        seed=0,
+        settings=NNSettings(
+            epochs=40, batch_size=128, lr=1e-3, weight_decay=0.03, validation_size=0
+        ),
+    )
     chosen = fit_mlp(X, y, n_classes=2, seed=0, settings=NNSettings(epochs=40))
     old_bac = balanced_accuracy_score(y_test, predict_mlp(old, X_test))
     new_bac = balanced_accuracy_score(y_test, predict_mlp(chosen, X_test))
@@ -135,7 +169,13 @@ def test_fit_uses_the_configured_thread_count(monkeypatch):
         return original(*args, **kwargs)
 
     monkeypatch.setattr(tabular, "_train_stacked", spy)
-    fit_mlp(X, y, n_classes=2, seed=0, settings=NNSettings(epochs=1, weight_decay=0.0, validation_size=0))
+    fit_mlp(
+        X,
+        y,
+        n_classes=2,
+        seed=0,
+        settings=NNSettings(epochs=1, weight_decay=0.0, validation_size=0),
+    )
     assert counts == [1]
 
 
@@ -149,5 +189,6 @@ def test_settings_validation_names_the_config_key():
     with pytest.raises(ValueError, match="tabular.nn.validation_size"):
         NNSettings(validation_size=1.0)
     with pytest.raises(ValueError, match="class 1 has 1 training rows"):
-        select_mlp_settings(np.zeros((5, 2)), np.array([0, 0, 0, 0, 1]), n_classes=2,
-                            settings=NNSettings(), seed=0)
+        select_mlp_settings(
+            np.zeros((5, 2)), np.array([0, 0, 0, 0, 1]), n_classes=2, settings=NNSettings(), seed=0
+        )

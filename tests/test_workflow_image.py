@@ -19,12 +19,20 @@ from workflow_helpers import job_counts, snakemake, write_study
 NO_TABULAR = {"tabular": {"datasets": []}}
 EPOCHS = 3
 SMALL_IMAGE = {
-    "datasets": ["digits"], "image_size": {"digits": 8}, "cuts": [0], "imbalance": {},
-    "archs": ["resnet8"], "losses": ["CE", "LDAM"], "input_losses": ["CE"],
-    "methods": ["ROS", "SMOTE", "EOS", "REMIX", "Balanced"], "latent_methods": ["EOS", "DSM"],
-    "k_neighbors": 5, "eos_k": [5, 10],
+    "datasets": ["digits"],
+    "image_size": {"digits": 8},
+    "cuts": [0],
+    "imbalance": {},
+    "archs": ["resnet8"],
+    "losses": ["CE", "LDAM"],
+    "input_losses": ["CE"],
+    "methods": ["ROS", "SMOTE", "EOS", "REMIX", "Balanced"],
+    "latent_methods": ["EOS", "DSM"],
+    "k_neighbors": 5,
+    "eos_k": [5, 10],
     "train": {"epochs": EPOCHS, "batch_size": 128, "lr": 0.1, "warmup_epochs": 2, "flip": False},
-    "head": {"epochs": 2}, "head_curve_epochs": 4,
+    "head": {"epochs": 2},
+    "head_curve_epochs": 4,
 }
 CUT = "results/image/digits/cut0"
 RUN = f"{CUT}/resnet8"
@@ -45,17 +53,31 @@ def small_run(tmp_path_factory):
 def test_accuracy_table_has_every_run(small_run):
     folder, _ = small_run
     table = pd.read_csv(folder / "results/tables/image_accuracy.csv")
-    assert list(table.columns) == ["dataset", "arch", "loss", "method", "space", "selection",
-                                   "bac_mean", "gm_mean", "gm_macro_mean", "fm_mean", "n_cuts"]
+    assert list(table.columns) == [
+        "dataset",
+        "arch",
+        "loss",
+        "method",
+        "space",
+        "selection",
+        "bac_mean",
+        "gm_mean",
+        "gm_macro_mean",
+        "fm_mean",
+        "n_cuts",
+    ]
     assert set(table.space) == {"input", "latent"}
     input_rows = {("CE", "Base"), ("LDAM", "Base")} | {
-        ("CE", m) for m in ["ROS", "SMOTE", "EOS", "REMIX", "Balanced"]}
+        ("CE", m) for m in ["ROS", "SMOTE", "EOS", "REMIX", "Balanced"]
+    }
     # several eos_k: one latent EOS row per K, named EOS_K<k>
     latent_rows = {(loss, m) for loss in ["CE", "LDAM"] for m in ["EOS_K5", "EOS_K10", "DSM"]}
     rows = list(zip(table.loss, table.method, table.space))
     assert len(rows) == len(set(rows)) == 13
-    assert set(rows) == ({(l, m, "input") for l, m in input_rows}
-                         | {(l, m, "latent") for l, m in latent_rows})
+    assert set(rows) == (
+        {(loss, m, "input") for loss, m in input_rows}
+        | {(loss, m, "latent") for loss, m in latent_rows}
+    )
     assert (table.dataset == "digits").all() and (table.arch == "resnet8").all()
     assert (table.n_cuts == 1).all()
     for column in ["bac_mean", "gm_mean", "fm_mean"]:
@@ -72,7 +94,10 @@ def test_accuracy_markdown_has_the_three_paper_tables(small_run):
         assert markdown.count(title) == 1, title
     table = pd.read_csv(folder / "results/tables/image_accuracy.csv")
     base = table[(table.loss == "CE") & (table.method == "Base")].iloc[0]
-    assert f"| Base | {base.bac_mean:.4f} / {base.gm_macro_mean:.4f} / {base.fm_mean:.4f} |" in markdown
+    assert (
+        f"| Base | {base.bac_mean:.4f} / {base.gm_macro_mean:.4f} / {base.fm_mean:.4f} |"
+        in markdown
+    )
 
 
 def _section(markdown: str, title: str) -> str:
@@ -89,9 +114,13 @@ def test_markdown_shows_latent_eos_when_several_k_are_swept(small_run):
     folder, _ = small_run
     markdown = (folder / "results/tables/image_accuracy.md").read_text()
     table = pd.read_csv(folder / "results/tables/image_accuracy.csv")
-    latent_eos = table[(table.loss == "CE") & (table.space == "latent")
-                       & table.method.str.startswith("EOS")]
-    shown = {f"{r.bac_mean:.4f} / {r.gm_macro_mean:.4f} / {r.fm_mean:.4f}" for r in latent_eos.itertuples()}
+    latent_eos = table[
+        (table.loss == "CE") & (table.space == "latent") & table.method.str.startswith("EOS")
+    ]
+    shown = {
+        f"{r.bac_mean:.4f} / {r.gm_macro_mean:.4f} / {r.fm_mean:.4f}"
+        for r in latent_eos.itertuples()
+    }
     assert len(shown) == 2
     table_1 = _row_cells(_section(markdown, "(EOS paper Table I)"), "EOS")  # pixel, FE
     assert table_1[1] in shown, table_1
@@ -104,14 +133,25 @@ def test_markdown_shows_latent_eos_when_several_k_are_swept(small_run):
 def test_model_loads_safely_and_reproduces_its_metrics(small_run):
     folder, _ = small_run
     record = torch.load(folder / f"{RUN}/CE/Base/model.pt", weights_only=True)
-    assert {k: record[k] for k in ["arch", "loss", "num_classes", "in_channels", "cosine_head"]} == {
-        "arch": "resnet8", "loss": "CE", "num_classes": 10, "in_channels": 1, "cosine_head": False}
-    assert torch.load(folder / f"{RUN}/LDAM/Base/model.pt", weights_only=True)["cosine_head"] is True
+    assert {
+        k: record[k] for k in ["arch", "loss", "num_classes", "in_channels", "cosine_head"]
+    } == {
+        "arch": "resnet8",
+        "loss": "CE",
+        "num_classes": 10,
+        "in_channels": 1,
+        "cosine_head": False,
+    }
+    assert (
+        torch.load(folder / f"{RUN}/LDAM/Base/model.pt", weights_only=True)["cosine_head"] is True
+    )
     test = ImageSet.load(folder / "results/image/digits/test.pt")
     assert tuple(test.images.shape[1:]) == (1, 8, 8)  # image_size {digits: 8}
     y_pred = predict(model_from_record(record), test.images, torch.device("cpu"))
     metrics = pd.read_parquet(folder / f"{RUN}/CE/Base/metrics.parquet").iloc[0]
-    assert score(test.labels.numpy(), y_pred.numpy(), 10)["bac"] == pytest.approx(metrics.bac, abs=1e-9)
+    assert score(test.labels.numpy(), y_pred.numpy(), 10)["bac"] == pytest.approx(
+        metrics.bac, abs=1e-9
+    )
 
 
 def test_epoch_log_has_one_row_per_epoch(small_run):
@@ -169,14 +209,17 @@ def test_latent_outputs(small_run):
         assert data["synthetic"][n:].all() and (data["source_index"][n:] == -1).all()
         assert torch.bincount(data["y"]).tolist() == [max(cut.class_counts())] * 10
     provenance = pd.read_parquet(folder / f"{RUN}/CE/latent/provenance.parquet")
-    assert provenance.groupby("method").size().to_dict() == {name: len(d["y"]) for name, d in sets.items()}
+    assert provenance.groupby("method").size().to_dict() == {
+        name: len(d["y"]) for name, d in sets.items()
+    }
 
 
 def test_head_curve_logs_every_epoch_and_the_kept_head_is_scored(small_run):
     folder, _ = small_run
     curve = pd.read_parquet(folder / f"{RUN}/CE/latent/head_curve.parquet")
     assert curve.groupby("method").epoch.apply(list).to_dict() == {
-        m: [1, 2, 3, 4] for m in ["EOS_K5", "EOS_K10", "DSM"]}  # head_curve_epochs 4, head epochs 2
+        m: [1, 2, 3, 4] for m in ["EOS_K5", "EOS_K10", "DSM"]
+    }  # head_curve_epochs 4, head epochs 2
     metrics = pd.read_parquet(folder / f"{RUN}/CE/latent/metrics.parquet").set_index("method")
     kept = curve[curve.epoch == 2].set_index("method")
     assert np.allclose(kept.bac, metrics.loc[kept.index, "bac"])
@@ -197,8 +240,15 @@ def test_gpu_rules_declare_one_gpu(small_run):
     _, stdout = small_run
     jobs = _job_blocks(stdout)
     rules = {rule for rule, _ in jobs}
-    assert {"image_data", "image_cut", "image_train", "image_fe_resample", "image_heads",
-            "image_analysis", "image_table"} <= rules
+    assert {
+        "image_data",
+        "image_cut",
+        "image_train",
+        "image_fe_resample",
+        "image_heads",
+        "image_analysis",
+        "image_table",
+    } <= rules
     for rule, resources in jobs:
         gpus = re.findall(r"\bgpu=(\d+)", resources)
         if rule in ("image_train", "image_heads", "image_analysis"):  # not image_fe_resample (CPU)
@@ -223,19 +273,33 @@ def _dry_run_after_edit(folder, edit: dict) -> dict:
 
 TRAINING_RULES = {"image_data", "image_cut", "image_train"}
 # Jobs that aggregate every run and so rerun whenever any run changes (seconds each).
-AGGREGATES = {"image_analysis", "image_analysis_tables", "image_wall_time", "image_table", "image_tsne", "all"}
+AGGREGATES = {
+    "image_analysis",
+    "image_analysis_tables",
+    "image_wall_time",
+    "image_table",
+    "image_tsne",
+    "all",
+}
 
 
 def _reruns(counts: dict) -> dict:
     """The rerun jobs, without aggregations and figures."""
-    return {rule: n for rule, n in counts.items()
-            if rule not in AGGREGATES and not rule.startswith("image_figure_") and rule != "total"}
+    return {
+        rule: n
+        for rule, n in counts.items()
+        if rule not in AGGREGATES and not rule.startswith("image_figure_") and rule != "total"
+    }
 
 
-@pytest.mark.parametrize("edit", [
-    {"latent_methods": ["EOS", "DSM", "ROS"]},
-    {"head": {"epochs": 3}, "eos_k": [5, 20]},  # eos_k[0], used by pixel EOS, is unchanged
-], ids=["latent_methods", "head+eos_k_tail"])
+@pytest.mark.parametrize(
+    "edit",
+    [
+        {"latent_methods": ["EOS", "DSM", "ROS"]},
+        {"head": {"epochs": 3}, "eos_k": [5, 20]},  # eos_k[0], used by pixel EOS, is unchanged
+    ],
+    ids=["latent_methods", "head+eos_k_tail"],
+)
 def test_editing_latent_settings_reruns_only_latent_jobs(small_run, edit):
     folder, _ = small_run
     assert _reruns(_dry_run_after_edit(folder, edit)) == {"image_fe_resample": 2, "image_heads": 2}
@@ -246,7 +310,10 @@ def test_editing_k_neighbors_retrains_only_the_methods_that_use_it(small_run):
     (the expensive phase 1), ROS, EOS (eos_k), REMIX and Balanced do not use it."""
     folder, _ = small_run
     assert _reruns(_dry_run_after_edit(folder, {"k_neighbors": 4})) == {
-        "image_train": 1, "image_fe_resample": 2, "image_heads": 2}
+        "image_train": 1,
+        "image_fe_resample": 2,
+        "image_heads": 2,
+    }
 
 
 def test_deleting_a_figure_reruns_only_its_own_job(small_run):
@@ -265,24 +332,47 @@ def test_deleting_a_figure_reruns_only_its_own_job(small_run):
 # ---------------------------------------------------------------------------------------------
 # Image analyses (issue 9)
 
-FIGURES = ["head_weight_norms", "generalization_gap", "generalization_gap_tp_fp", "classification_embeddings",
-           "saliency_overlap", "head_retraining_curve", "eos_k_sweep", "tsne"]
+FIGURES = [
+    "head_weight_norms",
+    "generalization_gap",
+    "generalization_gap_tp_fp",
+    "classification_embeddings",
+    "saliency_overlap",
+    "head_retraining_curve",
+    "eos_k_sweep",
+    "tsne",
+]
 
 
 def test_every_image_figure_and_analysis_table_is_built(small_run):
     folder, _ = small_run
     for figure in FIGURES:
-        assert (folder / f"results/figures/digits_resnet8_{figure}.png").stat().st_size > 10_000, figure
+        assert (folder / f"results/figures/digits_resnet8_{figure}.png").stat().st_size > 10_000, (
+            figure
+        )
     gaps = pd.read_csv(folder / "results/tables/generalization_gap.csv")
-    assert list(gaps.columns[:8]) == ["dataset", "arch", "loss", "method", "space", "class", "subset", "gap"]
+    assert list(gaps.columns[:8]) == [
+        "dataset",
+        "arch",
+        "loss",
+        "method",
+        "space",
+        "class",
+        "subset",
+        "gap",
+    ]
     assert set(gaps.subset) == {"all", "TP", "FP"} and set(gaps["class"]) == set(range(10))
     runs = set(zip(gaps.loss, gaps.method, gaps.space))
     assert ("CE", "EOS", "input") in runs and ("CE", "EOS_K5", "latent") in runs
-    assert ("CE", "Balanced", "input") in runs and len(runs) == 13  # every run of the accuracy table
+    assert ("CE", "Balanced", "input") in runs and len(
+        runs
+    ) == 13  # every run of the accuracy table
     assert (gaps.loc[gaps.subset == "all", "gap"] >= 0).all()
     ce = pd.read_csv(folder / "results/tables/image_classification_embeddings.csv")
     assert {"needed_share", "distinct_needed", "top_share", "n_tp"} <= set(ce.columns)
-    assert ce.needed_share.dropna().between(0, 1).all() and ce.top_share.dropna().between(0, 1).all()
+    assert (
+        ce.needed_share.dropna().between(0, 1).all() and ce.top_share.dropna().between(0, 1).all()
+    )
     wall = pd.read_csv(folder / "results/tables/image_wall_time.csv")
     three_phase = wall[wall.approach.str.startswith("three")]
     assert set(three_phase.loss) == {"CE", "LDAM"} and set(three_phase.method) == {"EOS_K5"}
@@ -297,12 +387,25 @@ def test_per_cut_weight_change_and_saliency_rows_for_the_da_tables(small_run):
     assert {"dataset", "classifier", "method", "weight_change", "applicable"} <= set(change.columns)
     assert (change.classifier == "CNN").all() and (change.weight_change > 0).all()
     # rows of the DA tables: one unique name per run, as the paper's columns
-    assert set(change.method) == {"LDAM", "ROS", "SMOTE", "EOS", "REMIX", "Balanced", "EOS_K5 (FE)",
-                                  "EOS_K10 (FE)", "DSM (FE)", "EOS_K5 (FE) [LDAM]", "EOS_K10 (FE) [LDAM]",
-                                  "DSM (FE) [LDAM]"}
+    assert set(change.method) == {
+        "LDAM",
+        "ROS",
+        "SMOTE",
+        "EOS",
+        "REMIX",
+        "Balanced",
+        "EOS_K5 (FE)",
+        "EOS_K10 (FE)",
+        "DSM (FE)",
+        "EOS_K5 (FE) [LDAM]",
+        "EOS_K10 (FE) [LDAM]",
+        "DSM (FE) [LDAM]",
+    }
     keyed = change.set_index(["loss", "run_method", "space"])
     assert ("CE", "Base", "input") not in keyed.index  # the reference itself
-    assert keyed.loc[("LDAM", "Base", "input"), "reference_loss"] == "CE"  # DA Table XI's LDAM column
+    assert (
+        keyed.loc[("LDAM", "Base", "input"), "reference_loss"] == "CE"
+    )  # DA Table XI's LDAM column
     assert keyed.loc[("LDAM", "DSM", "latent"), "reference_loss"] == "LDAM"
     overlap = pd.read_parquet(analysis / "top_k_overlap.parquet")
     assert overlap.overlap.between(0, 1).all() and (overlap.classifier == "CNN").all()
@@ -314,9 +417,17 @@ def test_per_cut_weight_change_and_saliency_rows_for_the_da_tables(small_run):
 # ---------------------------------------------------------------------------------------------
 # A minimal study (cases S1 and X1): Base only, no input-space and no latent methods
 
-MINIMAL_IMAGE = {"datasets": ["digits"], "image_size": {"digits": 8}, "cuts": [0], "archs": ["resnet8"],
-                 "losses": ["CE"], "input_losses": ["CE"], "methods": [], "latent_methods": [],
-                 "train": {"epochs": 1, "warmup_epochs": 0}}
+MINIMAL_IMAGE = {
+    "datasets": ["digits"],
+    "image_size": {"digits": 8},
+    "cuts": [0],
+    "archs": ["resnet8"],
+    "losses": ["CE"],
+    "input_losses": ["CE"],
+    "methods": [],
+    "latent_methods": [],
+    "train": {"epochs": 1, "warmup_epochs": 0},
+}
 
 
 @pytest.fixture(scope="module")
@@ -334,16 +445,32 @@ def test_study_without_latent_or_input_methods_shows_what_ran(minimal_run):
     gaps = pd.read_csv(minimal_run / "results/tables/generalization_gap.csv")
     assert set(zip(gaps.method, gaps.space)) == {("Base", "input")}
     figures = sorted(p.name for p in (minimal_run / "results/figures").iterdir())
-    assert figures == [f"digits_resnet8_{f}.png" for f in sorted(
-        ["classification_embeddings", "generalization_gap", "generalization_gap_tp_fp", "head_weight_norms"])]
+    assert figures == [
+        f"digits_resnet8_{f}.png"
+        for f in sorted(
+            [
+                "classification_embeddings",
+                "generalization_gap",
+                "generalization_gap_tp_fp",
+                "head_weight_norms",
+            ]
+        )
+    ]
     assert pd.read_csv(minimal_run / "results/tables/image_wall_time.csv").empty  # no EOS ran
     assert not list(minimal_run.glob("results/image/digits/cut0/resnet8/CE/latent"))
 
 
-@pytest.mark.parametrize("edit, new_jobs", [
-    ({"cuts": [0, 1]}, {"image_cut": 1, "image_train": 1}),  # ../shared/cases/S1/config_add_cut.yaml
-    ({"methods": ["Balanced"]}, {"image_cut": 1, "image_train": 1}),  # config_add_balanced.yaml
-], ids=["add_cut", "add_Balanced"])
+@pytest.mark.parametrize(
+    "edit, new_jobs",
+    [
+        (
+            {"cuts": [0, 1]},
+            {"image_cut": 1, "image_train": 1},
+        ),  # ../shared/cases/S1/config_add_cut.yaml
+        ({"methods": ["Balanced"]}, {"image_cut": 1, "image_train": 1}),  # config_add_balanced.yaml
+    ],
+    ids=["add_cut", "add_Balanced"],
+)
 def test_adding_a_cut_or_balanced_adds_jobs_and_reruns_none(minimal_run, edit, new_jobs):
     """Case S1: the dry run lists the new cut file and training only (plus the aggregations
     that must take the new run in); no finished cut file or training is redone."""
@@ -352,12 +479,20 @@ def test_adding_a_cut_or_balanced_adds_jobs_and_reruns_none(minimal_run, edit, n
     assert "image_data" not in counts
 
 
-@pytest.mark.parametrize("edit", [
-    {"latent_methods": [], "methods": ["ROS"], "losses": []},  # input-space methods only, no Base
-    {"methods": ["ROS"], "input_losses": []},  # nothing trained with input-space methods
-    {"latent_methods": ["DSM"], "methods": []},
-    {"datasets": []},
-], ids=["no_losses", "no_input_losses", "no_input_methods", "no_datasets"])
+@pytest.mark.parametrize(
+    "edit",
+    [
+        {
+            "latent_methods": [],
+            "methods": ["ROS"],
+            "losses": [],
+        },  # input-space methods only, no Base
+        {"methods": ["ROS"], "input_losses": []},  # nothing trained with input-space methods
+        {"latent_methods": ["DSM"], "methods": []},
+        {"datasets": []},
+    ],
+    ids=["no_losses", "no_input_losses", "no_input_methods", "no_datasets"],
+)
 def test_empty_image_lists_make_a_valid_study(minimal_run, edit):
     _dry_run_after_edit(minimal_run, edit)  # asserts the dry run succeeds
 
@@ -385,9 +520,20 @@ def test_image_folder_tree_runs_through_the_whole_study(tmp_path):
     tree = _write_image_folder(tmp_path / "tree")
     folder = tmp_path / "study"
     folder.mkdir()
-    _study(folder, {"datasets": ["mine"], "folders": {"mine": str(tree)}, "image_size": {},
-                    "losses": ["CE"], "methods": ["ROS"], "latent_methods": ["DSM"],
-                    "k_neighbors": 3, "eos_k": [5], "train": {"epochs": 2, "batch_size": 8}})
+    _study(
+        folder,
+        {
+            "datasets": ["mine"],
+            "folders": {"mine": str(tree)},
+            "image_size": {},
+            "losses": ["CE"],
+            "methods": ["ROS"],
+            "latent_methods": ["DSM"],
+            "k_neighbors": 3,
+            "eos_k": [5],
+            "train": {"epochs": 2, "batch_size": 8},
+        },
+    )
     result = snakemake(folder, "--cores", "2", timeout=2400)  # generous: shared, busy CI machines
     assert result.returncode == 0, result.stdout[-4000:]
     cut = ImageSet.load(folder / "results/image/mine/cut0/imbalanced.pt")
@@ -398,7 +544,10 @@ def test_image_folder_tree_runs_through_the_whole_study(tmp_path):
     assert test.class_counts() == FOLDER_COUNTS["test"]
     table = pd.read_csv(folder / "results/tables/image_accuracy.csv")
     assert set(zip(table.dataset, table.loss, table.method, table.space)) == {
-        ("mine", "CE", "Base", "input"), ("mine", "CE", "ROS", "input"), ("mine", "CE", "DSM", "latent")}
+        ("mine", "CE", "Base", "input"),
+        ("mine", "CE", "ROS", "input"),
+        ("mine", "CE", "DSM", "latent"),
+    }
     assert table.bac_mean.between(0, 1).all()
     ros = pd.read_parquet(folder / "results/image/mine/cut0/resnet8/CE/ROS/provenance.parquet")
     assert np.bincount(ros.label).tolist() == [12, 12, 12]
@@ -418,8 +567,9 @@ def _fails_before_any_job(folder, message):
 
 
 def test_unknown_image_dataset_fails_before_any_job(tmp_path):
-    _fails_before_any_job(_study(tmp_path, {"datasets": ["digits", "cifar11"]}),
-                          "unknown dataset 'cifar11'")
+    _fails_before_any_job(
+        _study(tmp_path, {"datasets": ["digits", "cifar11"]}), "unknown dataset 'cifar11'"
+    )
 
 
 def test_image_folder_without_train_and_test_fails_before_any_job(tmp_path):
@@ -427,13 +577,19 @@ def test_image_folder_without_train_and_test_fails_before_any_job(tmp_path):
     (tree / "train" / "ant").mkdir(parents=True)  # no test/
     study = tmp_path / "study"
     study.mkdir()
-    _fails_before_any_job(_study(study, {"datasets": ["mine"], "folders": {"mine": str(tree)}}),
-                          "needs train/ and test/ folders")
+    _fails_before_any_job(
+        _study(study, {"datasets": ["mine"], "folders": {"mine": str(tree)}}),
+        "needs train/ and test/ folders",
+    )
 
 
-@pytest.mark.parametrize("override, message", [
-    ({"archs": ["resnet8", "vgg16"]}, "'vgg16' does not match"),
-    ({"losses": ["CE", "Hinge"]}, "'Hinge' does not match"),
-], ids=["arch", "loss"])
+@pytest.mark.parametrize(
+    "override, message",
+    [
+        ({"archs": ["resnet8", "vgg16"]}, "'vgg16' does not match"),
+        ({"losses": ["CE", "Hinge"]}, "'Hinge' does not match"),
+    ],
+    ids=["arch", "loss"],
+)
 def test_schema_rejects_bad_arch_and_loss_names(tmp_path, override, message):
     _fails_before_any_job(_study(tmp_path, override), message)

@@ -3,36 +3,55 @@ latent and tabular space, with provenance."""
 
 import numpy as np
 import pandas as pd
-import pytest
 
 from workflow_helpers import snakemake, write_study
 
-SVMSMOTE = {"name": "SVMSMOTE", "sampler": "imblearn.over_sampling.SVMSMOTE",
-            "params": {"k_neighbors": 3}}
+SVMSMOTE = {
+    "name": "SVMSMOTE",
+    "sampler": "imblearn.over_sampling.SVMSMOTE",
+    "params": {"k_neighbors": 3},
+}
 RUS = {"name": "RUS", "sampler": "imblearn.under_sampling.RandomUnderSampler"}
 IMAGE = {
-    "datasets": ["digits"], "image_size": {"digits": 8}, "cuts": [0], "imbalance": {},
-    "archs": ["resnet8"], "losses": ["CE"], "input_losses": ["CE"],
-    "methods": [SVMSMOTE], "latent_methods": [SVMSMOTE, RUS],
+    "datasets": ["digits"],
+    "image_size": {"digits": 8},
+    "cuts": [0],
+    "imbalance": {},
+    "archs": ["resnet8"],
+    "losses": ["CE"],
+    "input_losses": ["CE"],
+    "methods": [SVMSMOTE],
+    "latent_methods": [SVMSMOTE, RUS],
     "train": {"epochs": 1, "batch_size": 128, "warmup_epochs": 1, "flip": False},
     "head": {"epochs": 1},
 }
-TABULAR = {"datasets": ["breast_cancer"], "n_splits": 1, "methods": ["Base", SVMSMOTE],
-           "latent_methods": [SVMSMOTE], "classifiers": ["LG", "NN"],
-           "nn": {"epochs": 2}}
+TABULAR = {
+    "datasets": ["breast_cancer"],
+    "n_splits": 1,
+    "methods": ["Base", SVMSMOTE],
+    "latent_methods": [SVMSMOTE],
+    "classifiers": ["LG", "NN"],
+    "nn": {"epochs": 2},
+}
 
 
 def test_config_sampler_runs_in_pixel_latent_and_tabular_space(tmp_path):
     """One run (per-job start-up dominates this tiny study) of both studies."""
     write_study(tmp_path, {"tabular": TABULAR, "image": IMAGE})
-    result = snakemake(tmp_path, "--cores", "2", "results/tables/image_accuracy.csv",
-                       "results/tables/tabular_accuracy.csv")
+    result = snakemake(
+        tmp_path,
+        "--cores",
+        "2",
+        "results/tables/image_accuracy.csv",
+        "results/tables/tabular_accuracy.csv",
+    )
     assert result.returncode == 0, result.stdout[-4000:]
     table = pd.read_csv(tmp_path / "results/tables/image_accuracy.csv")
     rows = set(zip(table.method, table.space))
     assert {("SVMSMOTE", "input"), ("SVMSMOTE", "latent"), ("RUS", "latent")} <= rows
     provenance = pd.read_parquet(
-        tmp_path / "results/image/digits/cut0/resnet8/CE/SVMSMOTE/provenance.parquet")
+        tmp_path / "results/image/digits/cut0/resnet8/CE/SVMSMOTE/provenance.parquet"
+    )
     n = int((~provenance.synthetic).sum())
     assert provenance.synthetic.sum() > 0 and not provenance.synthetic[:n].any()
     assert (provenance.source_index[:n] == np.arange(n)).all()

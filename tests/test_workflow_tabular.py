@@ -11,13 +11,25 @@ import yaml
 from workflow_helpers import REPO, job_counts, snakemake, write_study
 
 SMALL_TABULAR = {
-    "datasets": ["breast_cancer"], "n_splits": 2, "methods": ["Base", "CS", "SMOTE"],
-    "latent_methods": ["EOS"], "classifiers": ["SVM", "LG", "NN"],
+    "datasets": ["breast_cancer"],
+    "n_splits": 2,
+    "methods": ["Base", "CS", "SMOTE"],
+    "latent_methods": ["EOS"],
+    "classifiers": ["SVM", "LG", "NN"],
     "nn": {"epochs": 3, "head_epochs": 2, "weight_decay": [0.01], "validation_size": 0},
 }
 NO_IMAGES = {"image": {"datasets": []}}
-STAGES = ["tabular_data", "tabular_resample", "tabular_fit", "tabular_fit_nn", "tabular_latent",
-          "tabular_evaluate", "tabular_analysis_svm", "tabular_analysis_lg", "tabular_analysis_nn"]
+STAGES = [
+    "tabular_data",
+    "tabular_resample",
+    "tabular_fit",
+    "tabular_fit_nn",
+    "tabular_latent",
+    "tabular_evaluate",
+    "tabular_analysis_svm",
+    "tabular_analysis_lg",
+    "tabular_analysis_nn",
+]
 
 
 def _study(tmp_path, tabular=None, extra=None):
@@ -32,9 +44,18 @@ def test_default_study_dry_run_plans_every_stage(tmp_path):
     result = snakemake(write_study(tmp_path, {}), "-n")
     assert result.returncode == 0, result.stdout
     counts = job_counts(result.stdout)
-    for rule, n in [("tabular_data", 2), ("tabular_resample", 2), ("tabular_fit", 4), ("tabular_fit_nn", 2),
-                    ("tabular_latent", 2), ("tabular_evaluate", 6), ("tabular_analysis_svm", 2),
-                    ("tabular_analysis_lg", 2), ("tabular_analysis_nn", 2), ("tabular_table", 1)]:
+    for rule, n in [
+        ("tabular_data", 2),
+        ("tabular_resample", 2),
+        ("tabular_fit", 4),
+        ("tabular_fit_nn", 2),
+        ("tabular_latent", 2),
+        ("tabular_evaluate", 6),
+        ("tabular_analysis_svm", 2),
+        ("tabular_analysis_lg", 2),
+        ("tabular_analysis_nn", 2),
+        ("tabular_table", 1),
+    ]:
         assert counts[rule] == n, (rule, counts)
 
 
@@ -43,25 +64,35 @@ def test_rulegraph_shows_the_stages_in_order():
     assert result.returncode == 0, result.stdout[-2000:]
     labels = dict(re.findall(r'(\d+)\[label = "(\w+)"', result.stdout))
     edges = {(labels[a], labels[b]) for a, b in re.findall(r"(\d+) -> (\d+)", result.stdout)}
-    for edge in [("tabular_data", "tabular_resample"), ("tabular_resample", "tabular_fit"),
-                 ("tabular_fit_nn", "tabular_latent"), ("tabular_latent", "tabular_evaluate"),
-                 ("tabular_fit", "tabular_analysis_svm"), ("tabular_evaluate", "tabular_table"),
-                 ("analysis_tables", "figures_support_vectors")]:
+    for edge in [
+        ("tabular_data", "tabular_resample"),
+        ("tabular_resample", "tabular_fit"),
+        ("tabular_fit_nn", "tabular_latent"),
+        ("tabular_latent", "tabular_evaluate"),
+        ("tabular_fit", "tabular_analysis_svm"),
+        ("tabular_evaluate", "tabular_table"),
+        ("analysis_tables", "figures_support_vectors"),
+    ]:
         assert edge in edges, edge
 
 
 def test_lint_is_clean_for_the_tabular_and_analysis_rules():
     result = snakemake(REPO, "--lint")
     linted = re.findall(r"Lints for snakefile \S+/(\w+\.smk)", result.stdout)
-    assert not set(linted) & {"tabular.smk", "tabular_common.smk", "analysis.smk"}, result.stdout[-3000:]
+    assert not set(linted) & {"tabular.smk", "tabular_common.smk", "analysis.smk"}, result.stdout[
+        -3000:
+    ]
     assert "Lints for snakefile" in result.stdout or "good condition" in result.stdout
 
 
-@pytest.mark.parametrize("override, message", [
-    ({"tabular": {"n_splits": "five"}}, "'five' is not of type 'integer'"),
-    ({"tabular": {"colour": "red"}}, "'colour' was unexpected"),
-    ({"figure_format": "gif"}, "'gif' is not one of"),
-])
+@pytest.mark.parametrize(
+    "override, message",
+    [
+        ({"tabular": {"n_splits": "five"}}, "'five' is not of type 'integer'"),
+        ({"tabular": {"colour": "red"}}, "'colour' was unexpected"),
+        ({"figure_format": "gif"}, "'gif' is not one of"),
+    ],
+)
 def test_schema_errors_name_the_key(tmp_path, override, message):
     result = snakemake(write_study(tmp_path, override), "-n")
     assert result.returncode != 0
@@ -78,16 +109,24 @@ def test_unknown_dataset_fails_before_any_job(tmp_path):
 def test_profiles_dry_run(tmp_path, profile):
     if profile == "slurm":
         pytest.importorskip("snakemake_executor_plugin_slurm")
-    result = snakemake(write_study(tmp_path, {}), "-n", "--profile", str(REPO / "profiles" / profile))
+    result = snakemake(
+        write_study(tmp_path, {}), "-n", "--profile", str(REPO / "profiles" / profile)
+    )
     assert result.returncode == 0, result.stdout
 
 
-@pytest.mark.parametrize("tabular, absent", [
-    ({"datasets": []}, STAGES + ["tabular_table"]),
-    ({"latent_methods": []}, ["tabular_latent"]),
-    ({"classifiers": ["LG"]}, ["tabular_fit_nn", "tabular_analysis_svm", "figures_support_vectors"]),
-    ({"methods": [], "classifiers": ["NN"]}, ["tabular_fit", "tabular_analysis_lg"]),
-])
+@pytest.mark.parametrize(
+    "tabular, absent",
+    [
+        ({"datasets": []}, STAGES + ["tabular_table"]),
+        ({"latent_methods": []}, ["tabular_latent"]),
+        (
+            {"classifiers": ["LG"]},
+            ["tabular_fit_nn", "tabular_analysis_svm", "figures_support_vectors"],
+        ),
+        ({"methods": [], "classifiers": ["NN"]}, ["tabular_fit", "tabular_analysis_lg"]),
+    ],
+)
 def test_empty_lists_plan_only_what_runs(tmp_path, tabular, absent):
     result = snakemake(_study(tmp_path, {**SMALL_TABULAR, **tabular}), "-n")
     assert result.returncode == 0, result.stdout[-3000:]
@@ -105,17 +144,28 @@ def small_run(tmp_path_factory):
 
 def test_small_run_writes_every_table_and_figure(small_run):
     table = pd.read_csv(small_run / "results/tables/tabular_accuracy.csv")
-    assert len(table) == 3 * 3 + 1 and (table.n_splits == 2).all()  # 3 methods x 3 classifiers + EOS
+    assert (
+        len(table) == 3 * 3 + 1 and (table.n_splits == 2).all()
+    )  # 3 methods x 3 classifiers + EOS
     tables = small_run / "results/tables"
     assert pd.read_csv(tables / "support_vectors.csv").method.tolist() == ["Base", "CS", "SMOTE"]
     weights = pd.read_csv(tables / "weight_change.csv")
     assert list(weights.columns[:4]) == ["dataset", "classifier", "method", "weight_change"]
     assert set(zip(weights.classifier, weights.method)) >= {("LG", "SMOTE"), ("NN", "EOS")}
-    assert list(pd.read_csv(tables / "top_k_overlap.csv").columns[:4]) == ["dataset", "classifier", "method", "overlap"]
+    assert list(pd.read_csv(tables / "top_k_overlap.csv").columns[:4]) == [
+        "dataset",
+        "classifier",
+        "method",
+        "overlap",
+    ]
     assert set(pd.read_csv(tables / "classification_embeddings.csv").classifier) == {"LG", "SVM"}
     figures = {p.name for p in (small_run / "results/figures").glob("*.png")}
-    assert {"da_fig2_sv_ratio_to_base.png", "da_fig7_lg_weight_norms.png",
-            "top5_features_NN_breast_cancer.png", "ce_needed_share_SVM.png"} <= figures
+    assert {
+        "da_fig2_sv_ratio_to_base.png",
+        "da_fig7_lg_weight_norms.png",
+        "top5_features_NN_breast_cancer.png",
+        "ce_needed_share_SVM.png",
+    } <= figures
 
 
 def test_models_are_stored_without_pickle(small_run):
@@ -125,8 +175,14 @@ def test_models_are_stored_without_pickle(small_run):
     assert sio.get_untrusted_types(file=models / "SVM.skops") == []
     from imbaug.io import load_torch
 
-    assert set(load_torch(models / "NN.pt")["models"]) == {"split0/Base", "split0/CS", "split0/SMOTE",
-                                                            "split1/Base", "split1/CS", "split1/SMOTE"}
+    assert set(load_torch(models / "NN.pt")["models"]) == {
+        "split0/Base",
+        "split0/CS",
+        "split0/SMOTE",
+        "split1/Base",
+        "split1/CS",
+        "split1/SMOTE",
+    }
 
 
 def test_stored_split_partition_is_used_per_split(small_run):
@@ -154,8 +210,9 @@ def test_latent_sets_hold_training_features_only(small_run):
     base = load_nn_models(root / "models/NN.pt")["split1/Base"]
     eos = resampled_from_frame(pd.read_parquet(root / "split1/latent_resampled.parquet"), "EOS")
     originals = eos.source_index >= 0
-    np.testing.assert_allclose(eos.X[originals], mlp_features(base, part.X_train)[eos.source_index[originals]],
-                               rtol=1e-5)
+    np.testing.assert_allclose(
+        eos.X[originals], mlp_features(base, part.X_train)[eos.source_index[originals]], rtol=1e-5
+    )
 
 
 def test_report_has_every_figure_and_table_with_a_caption(small_run):
@@ -164,8 +221,13 @@ def test_report_has_every_figure_and_table_with_a_caption(small_run):
     import zipfile
 
     names = zipfile.ZipFile(small_run / "report.zip").namelist()
-    for output in ["da_fig2_sv_ratio_to_base.png", "ce_needed_share_LG.png", "support_vectors.csv",
-                   "paper_comparison.csv", "critical_difference_NN.png"]:
+    for output in [
+        "da_fig2_sv_ratio_to_base.png",
+        "ce_needed_share_LG.png",
+        "support_vectors.csv",
+        "paper_comparison.csv",
+        "critical_difference_NN.png",
+    ]:
         assert any(name.endswith(output) for name in names), output
 
 
@@ -196,21 +258,46 @@ def test_single_figure_target_rebuilds_only_that_figure(small_run):
 
 def test_a_method_failing_on_a_split_keeps_the_others(tmp_path):
     """../shared/cases/T2: ADASYN has no majority neighbours on a separated minority cluster."""
-    tabular = {"datasets": ["separated"], "n_splits": 2, "methods": ["Base", "SMOTE", "ADASYN"],
-               "classifiers": ["LG"], "latent_methods": [],
-               "files": {"separated": {"path": str(REPO / "tests/data/cases/T2/separated.csv"),
-                                       "target": "y", "minority": 1}}}
+    tabular = {
+        "datasets": ["separated"],
+        "n_splits": 2,
+        "methods": ["Base", "SMOTE", "ADASYN"],
+        "classifiers": ["LG"],
+        "latent_methods": [],
+        "files": {
+            "separated": {
+                "path": str(REPO / "tests/data/cases/T2/separated.csv"),
+                "target": "y",
+                "minority": 1,
+            }
+        },
+    }
     folder = _study(tmp_path, tabular)
-    result = snakemake(folder, "--cores", "2", "results/tables/tabular_accuracy.csv",
-                       "results/tables/weight_change.csv")
+    result = snakemake(
+        folder,
+        "--cores",
+        "2",
+        "results/tables/tabular_accuracy.csv",
+        "results/tables/weight_change.csv",
+    )
     assert result.returncode == 0, result.stdout[-3000:]
     table = pd.read_csv(folder / "results/tables/tabular_accuracy.csv").set_index("method")
-    assert table.loc["ADASYN", "n_not_applicable"] == 2 and np.isnan(table.loc["ADASYN", "bac_mean"])
+    assert table.loc["ADASYN", "n_not_applicable"] == 2 and np.isnan(
+        table.loc["ADASYN", "bac_mean"]
+    )
     assert table.loc["SMOTE", "n_splits"] == 2 and table.loc["SMOTE", "bac_mean"] > 0.5
     assert "n/a on 2 of 2 splits" in (folder / "results/tables/tabular_accuracy.md").read_text()
-    assert pd.read_csv(folder / "results/tables/weight_change.csv").set_index("method").loc["ADASYN", "n_not_applicable"] == 2
+    assert (
+        pd.read_csv(folder / "results/tables/weight_change.csv")
+        .set_index("method")
+        .loc["ADASYN", "n_not_applicable"]
+        == 2
+    )
     log = (folder / "results/logs/tabular/separated/resample.log").read_text()
-    assert "ADASYN not applicable" in log and "dataset 'separated', split 1, over-sampling class 1" in log
+    assert (
+        "ADASYN not applicable" in log
+        and "dataset 'separated', split 1, over-sampling class 1" in log
+    )
 
 
 def test_class_too_small_for_k_fails_before_training(tmp_path):

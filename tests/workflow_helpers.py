@@ -27,9 +27,13 @@ def write_study(folder: Path, override: dict) -> Path:
 
 
 def snakemake(folder: Path, *args: str, timeout: int = 600) -> subprocess.CompletedProcess:
-    return subprocess.run([SNAKEMAKE, "-s", str(REPO / "Snakefile"), "--directory", str(folder),
-                           *args], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                          timeout=timeout)
+    return subprocess.run(
+        [SNAKEMAKE, "-s", str(REPO / "Snakefile"), "--directory", str(folder), *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        timeout=timeout,
+    )
 
 
 def job_counts(output: str) -> dict[str, int]:
@@ -44,8 +48,12 @@ def job_counts(output: str) -> dict[str, int]:
 TIMING = "seconds"  # columns whose name contains this hold wall-clock times, never repeatable
 # The paper accuracy tables of both parts: their jobs load data, resample, fit, train networks
 # (input and latent space) and aggregate, about a dozen jobs on a small test study.
-ACCURACY_TABLES = ("results/tables/tabular_accuracy.csv", "results/tables/tabular_accuracy.md",
-                   "results/tables/image_accuracy.csv", "results/tables/image_accuracy.md")
+ACCURACY_TABLES = (
+    "results/tables/tabular_accuracy.csv",
+    "results/tables/tabular_accuracy.md",
+    "results/tables/image_accuracy.csv",
+    "results/tables/image_accuracy.md",
+)
 
 
 def study_config(name: str) -> Path:
@@ -69,8 +77,11 @@ def run_test_study(folder: Path, name: str, *args: str, timeout: int = 600):
 def result_files(folder: Path) -> dict[str, Path]:
     """Every file under results/ except logs, by relative path."""
     root = folder / "results"
-    return {str(p.relative_to(root)): p for p in sorted(root.rglob("*"))
-            if p.is_file() and p.relative_to(root).parts[0] != "logs"}
+    return {
+        str(p.relative_to(root)): p
+        for p in sorted(root.rglob("*"))
+        if p.is_file() and p.relative_to(root).parts[0] != "logs"
+    }
 
 
 def _same_content(a: Path, b: Path) -> str | None:
@@ -91,8 +102,9 @@ def _same_content(a: Path, b: Path) -> str | None:
         left, right = pd.read_parquet(a), pd.read_parquet(b)
         timing = [c for c in left.columns if TIMING in c]
         try:
-            pd.testing.assert_frame_equal(left.drop(columns=timing), right.drop(columns=timing),
-                                          check_exact=True)
+            pd.testing.assert_frame_equal(
+                left.drop(columns=timing), right.drop(columns=timing), check_exact=True
+            )
         except AssertionError as error:
             return str(error)[:500]
         return None
@@ -111,7 +123,9 @@ def _equal(left, right) -> bool:
     if isinstance(left, torch.Tensor) and isinstance(right, torch.Tensor):
         return left.dtype == right.dtype and torch.equal(left, right)
     if isinstance(left, np.ndarray) and isinstance(right, np.ndarray):
-        return left.dtype == right.dtype and np.array_equal(left, right, equal_nan=left.dtype.kind == "f")
+        return left.dtype == right.dtype and np.array_equal(
+            left, right, equal_nan=left.dtype.kind == "f"
+        )
     if isinstance(left, dict) and isinstance(right, dict):
         keys = [k for k in left if TIMING not in str(k)]
         return left.keys() == right.keys() and all(_equal(left[k], right[k]) for k in keys)

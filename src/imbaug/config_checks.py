@@ -93,10 +93,10 @@ def schema_problem(config: dict, schema_path) -> str | None:
     schema_path : str or Path
         The YAML JSON-schema file (``workflow/schemas/config.schema.yaml``).
     """
+    from pathlib import Path
+
     import jsonschema
     import yaml
-
-    from pathlib import Path
 
     schema = yaml.safe_load(Path(schema_path).read_text())
     validator = jsonschema.Draft202012Validator(schema)

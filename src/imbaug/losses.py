@@ -30,6 +30,7 @@ BASE_LOSSES = ("CE", "CS", "Focal", "ASL", "LDAM")
 DRW_SUFFIX = "_DRW"
 LOSS_NAMES = BASE_LOSSES + tuple(name + DRW_SUFFIX for name in BASE_LOSSES)
 
+
 def _as_count_tensor(class_counts: Sequence[int] | torch.Tensor) -> torch.Tensor:
     counts = torch.as_tensor(class_counts, dtype=torch.float64).reshape(-1)
     if counts.numel() < 2 or not bool((counts > 0).all()):
@@ -43,14 +44,18 @@ def balanced_class_weights(class_counts: Sequence[int] | torch.Tensor) -> torch.
     return (counts.sum() / (counts.numel() * counts)).float()
 
 
-def class_balanced_weights(class_counts: Sequence[int] | torch.Tensor, beta: float = 0.9999) -> torch.Tensor:
+def class_balanced_weights(
+    class_counts: Sequence[int] | torch.Tensor, beta: float = 0.9999
+) -> torch.Tensor:
     """Cui et al. (2019) weights (1 - beta) / (1 - beta^n_c), normalised to sum to C."""
     counts = _as_count_tensor(class_counts)
     weights = (1.0 - beta) / (1.0 - torch.pow(torch.tensor(beta, dtype=torch.float64), counts))
     return (weights * counts.numel() / weights.sum()).float()
 
 
-def ldam_margins(class_counts: Sequence[int] | torch.Tensor, max_margin: float = 0.5) -> torch.Tensor:
+def ldam_margins(
+    class_counts: Sequence[int] | torch.Tensor, max_margin: float = 0.5
+) -> torch.Tensor:
     """LDAM margins m_c proportional to n_c^(-1/4), scaled so the largest is ``max_margin``."""
     margins = _as_count_tensor(class_counts) ** -0.25
     return (margins * (max_margin / margins.max())).float()

@@ -15,8 +15,10 @@ def checked_methods(section, key, space):
     for entry in config[section][key]:
         spec = method_spec(entry, where)
         if space not in spec.spaces:
-            raise ValueError(f"config {where}: {spec.name} does not run in {space} space; "
-                             f"choose from {list(names(space))} or a {{name, sampler}} entry")
+            raise ValueError(
+                f"config {where}: {spec.name} does not run in {space} space; "
+                f"choose from {list(names(space))} or a {{name, sampler}} entry"
+            )
         if spec.name in entries:
             raise ValueError(f"config {where}: method {spec.name} is listed twice")
         entries[spec.name] = entry
@@ -111,7 +113,10 @@ def image_train_params(dataset, method, arch=None):
     """Only the settings this training uses (the registry's spec.settings, always all of
     them), so a config edit reruns just what it affects; a config sampler's entry too."""
     entry = IMAGE_METHODS.get(method, method)
-    params = {"train": image_setting(dataset, "train", arch), **config_settings(entry, IMAGE, "image")}
+    params = {
+        "train": image_setting(dataset, "train", arch),
+        **config_settings(entry, IMAGE, "image"),
+    }
     if "eos_k" in params:
         params["eos_k"] = params["eos_k"][:1]  # pixel-space EOS uses the first K
     if isinstance(entry, dict):
@@ -122,8 +127,11 @@ def image_train_params(dataset, method, arch=None):
 def image_latent_params():
     """The latent samplers, the head settings and every setting those samplers use."""
     entries = list(IMAGE_LATENT_METHODS.values())
-    return {"latent_methods": entries, "head": IMAGE["head"],
-            **config_settings_of(entries, IMAGE, "image")}
+    return {
+        "latent_methods": entries,
+        "head": IMAGE["head"],
+        **config_settings_of(entries, IMAGE, "image"),
+    }
 
 
 def image_cut_path(wildcards):

@@ -26,16 +26,16 @@ rule image_data:
         source=f"{IMG}/source.pt",
         test=f"{IMG}/test.pt",
         normalization=f"{IMG}/normalization.json",  # fixed input scaling of every training
+    log:
+        "results/logs/image/{dataset}/data.log",
+    conda:
+        "../../envs/imbaug.yaml"
     params:
         root=IMAGE["root"],
         download=IMAGE["download"],
         path=lambda wc: IMAGE["folders"].get(wc.dataset),
         image_size=lambda wc: image_size(wc.dataset),
         test_per_class=lambda wc: image_imbalance(wc.dataset).get("test_per_class"),
-    conda:
-        "../../envs/imbaug.yaml"
-    log:
-        "results/logs/image/{dataset}/data.log",
     script:
         "../scripts/image_data.py"
 
@@ -45,12 +45,14 @@ rule image_cut:
         source=f"{IMG}/source.pt",
     output:
         f"{IMG}/cut{{cut}}/{{kind}}.pt",
-    params:
-        imbalance=lambda wc: {k: v for k, v in image_imbalance(wc.dataset).items() if k != "test_per_class"},
-    conda:
-        "../../envs/imbaug.yaml"
     log:
         "results/logs/image/{dataset}/cut{cut}/{kind}.log",
+    conda:
+        "../../envs/imbaug.yaml"
+    params:
+        imbalance=lambda wc: {
+            k: v for k, v in image_imbalance(wc.dataset).items() if k != "test_per_class"
+        },
     script:
         "../scripts/image_cut.py"
 
@@ -66,19 +68,19 @@ rule image_train:
         metrics=f"{RUN}/{{method}}/metrics.parquet",
         provenance=f"{RUN}/{{method}}/provenance.parquet",
         features=f"{RUN}/{{method}}/features.pt",
-    params:
-        train=lambda wc: image_train_params(wc.dataset, wc.method, wc.arch),
-        seed=config["seed"],
-        device=config["device"],
+    log:
+        "results/logs/image/{dataset}/cut{cut}/{arch}/{loss}/{method}.log",
+    conda:
+        "../../envs/imbaug.yaml"
     threads: 1
     resources:
         gpu=1,
         mem_mb=mem_mb_from_input("gpu", image_train_growth),  # resources.smk
         runtime=image_train_runtime,
-    conda:
-        "../../envs/imbaug.yaml"
-    log:
-        "results/logs/image/{dataset}/cut{cut}/{arch}/{loss}/{method}.log",
+    params:
+        train=lambda wc: image_train_params(wc.dataset, wc.method, wc.arch),
+        seed=config["seed"],
+        device=config["device"],
     script:
         "../scripts/image_train.py"
 
@@ -90,14 +92,14 @@ rule image_fe_resample:
     output:
         sets=f"{RUN}/latent/resampled.pt",
         provenance=f"{RUN}/latent/provenance.parquet",
+    log:
+        "results/logs/image/{dataset}/cut{cut}/{arch}/{loss}/fe_resample.log",
+    conda:
+        "../../envs/imbaug.yaml"
+    threads: 1
     params:
         latent=lambda wc: {k: v for k, v in image_latent_params().items() if k != "head"},
         seed=config["seed"],
-    threads: 1
-    conda:
-        "../../envs/imbaug.yaml"
-    log:
-        "results/logs/image/{dataset}/cut{cut}/{arch}/{loss}/fe_resample.log",
     script:
         "../scripts/image_fe_resample.py"
 
@@ -114,20 +116,20 @@ rule image_heads:
         heads=f"{RUN}/latent/heads.pt",
         metrics=f"{RUN}/latent/metrics.parquet",
         curve=f"{RUN}/latent/head_curve.parquet",
-    params:
-        head=IMAGE["head"],
-        curve_epochs=IMAGE["head_curve_epochs"],
-        seed=config["seed"],
-        device=config["device"],
+    log:
+        "results/logs/image/{dataset}/cut{cut}/{arch}/{loss}/heads.log",
+    conda:
+        "../../envs/imbaug.yaml"
     threads: 1
     resources:
         gpu=1,
         mem_mb=mem_mb_from_input("gpu"),  # resources.smk
         runtime=network_runtime(image_head_epochs),
-    conda:
-        "../../envs/imbaug.yaml"
-    log:
-        "results/logs/image/{dataset}/cut{cut}/{arch}/{loss}/heads.log",
+    params:
+        head=IMAGE["head"],
+        curve_epochs=IMAGE["head_curve_epochs"],
+        seed=config["seed"],
+        device=config["device"],
     script:
         "../scripts/image_heads.py"
 
@@ -138,9 +140,9 @@ rule image_table:
     output:
         csv="results/tables/image_accuracy.csv",
         md="results/tables/image_accuracy.md",
-    conda:
-        "../../envs/imbaug.yaml"
     log:
         "results/logs/tables/image_accuracy.log",
+    conda:
+        "../../envs/imbaug.yaml"
     script:
         "../scripts/image_table.py"

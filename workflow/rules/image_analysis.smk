@@ -4,6 +4,7 @@
 #   -> tables (all datasets) and figures (per dataset and arch, one job per figure, so a
 #   deleted figure is rebuilt by its own job alone); image_tsne reads FE directly.
 
+
 include: "image_analysis_common.smk"
 
 
@@ -12,21 +13,21 @@ rule image_analysis:
         unpack(image_analysis_input),
     output:
         **{name: f"{ANALYSIS}/{name}.parquet" for name in IMAGE_ANALYSES},
+    log:
+        "results/logs/image/{dataset}/cut{cut}/{arch}/analysis.log",
+    conda:
+        "../../envs/imbaug.yaml"
+    threads: 1
+    resources:
+        gpu=1,
+        mem_mb=mem_mb_from_input("gpu"),  # resources.smk
+        runtime=network_runtime(lambda wildcards: 1),
     params:
         runs=lambda wc: cut_runs(wc.dataset, wc.arch)[0],
         latent_losses=lambda wc: cut_runs(wc.dataset, wc.arch)[1],
         reference_loss=REFERENCE_LOSS,
         top_fraction=IMAGE["saliency_top_fraction"],
         device=config["device"],
-    threads: 1
-    resources:
-        gpu=1,
-        mem_mb=mem_mb_from_input("gpu"),  # resources.smk
-        runtime=network_runtime(lambda wildcards: 1),
-    conda:
-        "../../envs/imbaug.yaml"
-    log:
-        "results/logs/image/{dataset}/cut{cut}/{arch}/analysis.log",
     script:
         "../scripts/image_analysis.py"
 
@@ -36,14 +37,20 @@ rule image_analysis_tables:
         gaps=image_analysis_files("generalization_gap"),
         embeddings=image_analysis_files("embeddings"),
     output:
-        gaps=report("results/tables/generalization_gap.csv", caption="../report/image_generalization_gap_table.rst",
-                    category="Image analyses"),
-        embeddings=report("results/tables/image_classification_embeddings.csv",
-                          caption="../report/image_classification_embeddings_table.rst", category="Image analyses"),
-    conda:
-        "../../envs/imbaug.yaml"
+        gaps=report(
+            "results/tables/generalization_gap.csv",
+            caption="../report/image_generalization_gap_table.rst",
+            category="Image analyses",
+        ),
+        embeddings=report(
+            "results/tables/image_classification_embeddings.csv",
+            caption="../report/image_classification_embeddings_table.rst",
+            category="Image analyses",
+        ),
     log:
         "results/logs/tables/image_analysis.log",
+    conda:
+        "../../envs/imbaug.yaml"
     script:
         "../scripts/image_analysis_tables.py"
 
@@ -52,13 +59,16 @@ rule image_wall_time:
     input:
         image_metrics_paths(),
     output:
-        csv=report("results/tables/image_wall_time.csv", caption="../report/image_wall_time.rst",
-                   category="Image analyses"),
+        csv=report(
+            "results/tables/image_wall_time.csv",
+            caption="../report/image_wall_time.rst",
+            category="Image analyses",
+        ),
         md="results/tables/image_wall_time.md",
-    conda:
-        "../../envs/imbaug.yaml"
     log:
         "results/logs/tables/image_wall_time.log",
+    conda:
+        "../../envs/imbaug.yaml"
     script:
         "../scripts/image_wall_time.py"
 
@@ -71,20 +81,23 @@ for _figure, _inputs in IMAGE_FIGURES.items():
         input:
             _inputs,
         output:
-            report(f"results/figures/{{dataset}}_{{arch}}_{_figure}.{IMAGE_FIGURE_FORMAT}",
-                   caption=f"../report/image_{_figure}.rst", category="Image analyses",
-                   subcategory="{dataset} {arch}"),
+            report(
+                f"results/figures/{{dataset}}_{{arch}}_{_figure}.{IMAGE_FIGURE_FORMAT}",
+                caption=f"../report/image_{_figure}.rst",
+                category="Image analyses",
+                subcategory="{dataset} {arch}",
+            ),
+        log:
+            f"results/logs/figures/{{dataset}}_{{arch}}_{_figure}.log",
         wildcard_constraints:
             dataset=IMAGE_DATASET_RE,
             arch=IMAGE_ARCH_RE,
+        conda:
+            "../../envs/imbaug.yaml"
         params:
             figure=_figure,
             reference_loss=REFERENCE_LOSS,
             kept_epochs=IMAGE["head"]["epochs"],
-        conda:
-            "../../envs/imbaug.yaml"
-        log:
-            f"results/logs/figures/{{dataset}}_{{arch}}_{_figure}.log",
         script:
             "../scripts/image_figure.py"
 
@@ -94,21 +107,25 @@ rule image_tsne:
     input:
         unpack(image_tsne_input),
     output:
-        report(f"results/figures/{{dataset}}_{{arch}}_tsne.{IMAGE_FIGURE_FORMAT}",
-               caption="../report/image_tsne.rst", category="Image analyses", subcategory="{dataset} {arch}"),
+        report(
+            f"results/figures/{{dataset}}_{{arch}}_tsne.{IMAGE_FIGURE_FORMAT}",
+            caption="../report/image_tsne.rst",
+            category="Image analyses",
+            subcategory="{dataset} {arch}",
+        ),
+    log:
+        "results/logs/figures/{dataset}_{arch}_tsne.log",
     wildcard_constraints:
         dataset=IMAGE_DATASET_RE,
         arch=IMAGE_ARCH_RE,
+    conda:
+        "../../envs/imbaug.yaml"
+    threads: 1
     params:
         classes=lambda wc: IMAGE["tsne"]["classes"].get(wc.dataset),
         max_points=IMAGE["tsne"]["max_points"],
         loss=IMAGE["tsne"].get("loss") or REFERENCE_LOSS,
         cut=IMAGE["cuts"][0] if IMAGE["cuts"] else 0,
         seed=config["seed"],
-    threads: 1
-    conda:
-        "../../envs/imbaug.yaml"
-    log:
-        "results/logs/figures/{dataset}_{arch}_tsne.log",
     script:
         "../scripts/image_tsne.py"

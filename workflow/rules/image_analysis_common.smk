@@ -3,8 +3,14 @@
 import re
 
 ANALYSIS = "results/image/{dataset}/cut{cut}/{arch}/analysis"
-IMAGE_ANALYSES = ["head_norms", "weight_change", "top_k_overlap", "generalization_gap",
-                  "embeddings", "embedding_profile"]
+IMAGE_ANALYSES = [
+    "head_norms",
+    "weight_change",
+    "top_k_overlap",
+    "generalization_gap",
+    "embeddings",
+    "embedding_profile",
+]
 IMAGE_FIGURE_FORMAT = config.get("figure_format", "png")
 REFERENCE_LOSS = "CE" if "CE" in IMAGE["losses"] else (IMAGE["losses"] or [None])[0]
 
@@ -30,11 +36,13 @@ def cut_runs(dataset, arch):
 def image_analysis_input(wc):
     runs, latent = cut_runs(wc.dataset, wc.arch)
     prefix = f"results/image/{wc.dataset}/cut{wc.cut}/{wc.arch}"
-    return {"test": f"results/image/{wc.dataset}/test.pt",
-            "models": [f"{prefix}/{l}/{m}/model.pt" for l, m in runs],
-            "features": [f"{prefix}/{l}/{m}/features.pt" for l, m in runs],
-            "heads": [f"{prefix}/{l}/latent/heads.pt" for l in latent],
-            "sets": [f"{prefix}/{l}/latent/resampled.pt" for l in latent]}
+    return {
+        "test": f"results/image/{wc.dataset}/test.pt",
+        "models": [f"{prefix}/{l}/{m}/model.pt" for l, m in runs],
+        "features": [f"{prefix}/{l}/{m}/features.pt" for l, m in runs],
+        "heads": [f"{prefix}/{l}/latent/heads.pt" for l in latent],
+        "sets": [f"{prefix}/{l}/latent/resampled.pt" for l in latent],
+    }
 
 
 def image_analysis_files(name, dataset=None, arch=None):
@@ -51,6 +59,7 @@ def per_cut_latent(pattern):
     def files(wc):
         _, latent = cut_runs(wc.dataset, wc.arch)
         return expand(pattern, dataset=wc.dataset, arch=wc.arch, cut=IMAGE["cuts"], loss=latent)
+
     return files
 
 
@@ -58,20 +67,30 @@ def per_cut_latent(pattern):
 IMAGE_FIGURES = {
     "generalization_gap": lambda wc: image_analysis_files("generalization_gap", wc.dataset, wc.arch)
     + image_analysis_files("head_norms", wc.dataset, wc.arch),
-    "generalization_gap_tp_fp": lambda wc: image_analysis_files("generalization_gap", wc.dataset, wc.arch),
+    "generalization_gap_tp_fp": lambda wc: image_analysis_files(
+        "generalization_gap", wc.dataset, wc.arch
+    ),
     "head_weight_norms": lambda wc: image_analysis_files("head_norms", wc.dataset, wc.arch),
     "saliency_overlap": lambda wc: image_analysis_files("top_k_overlap", wc.dataset, wc.arch),
     "classification_embeddings": lambda wc: image_analysis_files("embeddings", wc.dataset, wc.arch)
     + image_analysis_files("embedding_profile", wc.dataset, wc.arch),
-    "head_retraining_curve": per_cut_latent("results/image/{dataset}/cut{cut}/{arch}/{loss}/latent/head_curve.parquet"),
-    "eos_k_sweep": per_cut_latent("results/image/{dataset}/cut{cut}/{arch}/{loss}/latent/metrics.parquet"),
+    "head_retraining_curve": per_cut_latent(
+        "results/image/{dataset}/cut{cut}/{arch}/{loss}/latent/head_curve.parquet"
+    ),
+    "eos_k_sweep": per_cut_latent(
+        "results/image/{dataset}/cut{cut}/{arch}/{loss}/latent/metrics.parquet"
+    ),
 }
 
 
 def image_figures():
     """The figures this config can draw (each needs its runs to exist)."""
-    figures = ["head_weight_norms", "generalization_gap", "generalization_gap_tp_fp",
-               "classification_embeddings"]
+    figures = [
+        "head_weight_norms",
+        "generalization_gap",
+        "generalization_gap_tp_fp",
+        "classification_embeddings",
+    ]
     if len(IMAGE["losses"]) > 1 or IMAGE_METHODS or IMAGE_LATENT_METHODS:
         figures.append("saliency_overlap")  # needs a run besides the reference Base
     if IMAGE_LATENT_METHODS and IMAGE["head_curve_epochs"]:
@@ -86,20 +105,29 @@ def image_figures():
 def image_tsne_input(wc):
     cut, loss = IMAGE["cuts"][0], IMAGE["tsne"].get("loss") or REFERENCE_LOSS
     run = f"results/image/{wc.dataset}/cut{cut}/{wc.arch}/{loss}"
-    return {"features": f"{run}/Base/features.pt", "sets": f"{run}/latent/resampled.pt",
-            "test": f"results/image/{wc.dataset}/test.pt"}
+    return {
+        "features": f"{run}/Base/features.pt",
+        "sets": f"{run}/latent/resampled.pt",
+        "test": f"results/image/{wc.dataset}/test.pt",
+    }
 
 
 def image_analysis_targets():
     """Every image analysis table and figure of the study (final targets)."""
     if not IMAGE["datasets"] or not IMAGE["losses"]:
         return []
-    targets = ["results/tables/generalization_gap.csv", "results/tables/image_classification_embeddings.csv",
-               "results/tables/image_wall_time.csv", "results/tables/image_wall_time.md"]
+    targets = [
+        "results/tables/generalization_gap.csv",
+        "results/tables/image_classification_embeddings.csv",
+        "results/tables/image_wall_time.csv",
+        "results/tables/image_wall_time.md",
+    ]
     for dataset in IMAGE["datasets"]:
         for arch in image_archs(dataset):
-            targets += [f"results/figures/{dataset}_{arch}_{figure}.{IMAGE_FIGURE_FORMAT}"
-                        for figure in image_figures()]
+            targets += [
+                f"results/figures/{dataset}_{arch}_{figure}.{IMAGE_FIGURE_FORMAT}"
+                for figure in image_figures()
+            ]
     return targets
 
 

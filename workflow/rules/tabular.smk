@@ -16,15 +16,15 @@ rule tabular_data:
     output:
         data=f"{TAB}/data.parquet",
         partition=f"{TAB}/partition.parquet",
+    log:
+        "results/logs/tabular/{dataset}/data.log",
+    conda:
+        "../../envs/imbaug.yaml"
+    threads: 1
     params:
         source=dataset_source,
         n_splits=TABULAR["n_splits"],
         test_size=TABULAR["test_size"],
-    threads: 1
-    conda:
-        "../../envs/imbaug.yaml"
-    log:
-        "results/logs/tabular/{dataset}/data.log",
     script:
         "../scripts/tabular_data.py"
 
@@ -36,15 +36,15 @@ rule tabular_resample:
     output:
         resampled=per_split(f"{TAB}/split{{split}}/resampled.parquet"),
         status=f"{TAB}/resampling.parquet",
+    log:
+        "results/logs/tabular/{dataset}/resample.log",
+    conda:
+        "../../envs/imbaug.yaml"
+    threads: 1
     params:
         methods=TABULAR["methods"],
         settings=method_settings(TABULAR["methods"]),
         seed=config["seed"],
-    threads: 1
-    conda:
-        "../../envs/imbaug.yaml"
-    log:
-        "results/logs/tabular/{dataset}/resample.log",
     script:
         "../scripts/tabular_resample.py"
 
@@ -56,13 +56,13 @@ rule tabular_fit:
     output:
         models=f"{TAB}/models/{{classifier}}.skops",
         fits=f"{TAB}/models/{{classifier}}_fits.parquet",
-    wildcard_constraints:
-        classifier=r"SVM|LG",
-    threads: 1
-    conda:
-        "../../envs/imbaug.yaml"
     log:
         "results/logs/tabular/{dataset}/fit_{classifier}.log",
+    wildcard_constraints:
+        classifier=r"SVM|LG",
+    conda:
+        "../../envs/imbaug.yaml"
+    threads: 1
     script:
         "../scripts/tabular_fit.py"
 
@@ -76,15 +76,16 @@ rule tabular_fit_nn:
     output:
         models=f"{TAB}/models/NN.pt",
         fits=f"{TAB}/models/NN_fits.parquet",
-    params:
-        methods=nn_fit_methods(),
-        nn={k: v for k, v in TABULAR["nn"].items() if k != "head_epochs"},
-        seed=config["seed"],
-    threads: 1
-    conda:
-        "../../envs/imbaug.yaml"
     log:
         "results/logs/tabular/{dataset}/fit_NN.log",
+    conda:
+        "../../envs/imbaug.yaml"
+    threads: 1
+    params:
+        methods=nn_fit_methods(),
+        settings=method_settings(nn_fit_methods()),
+        nn={k: v for k, v in TABULAR["nn"].items() if k != "head_epochs"},
+        seed=config["seed"],
     script:
         "../scripts/tabular_fit.py"
 
@@ -98,16 +99,16 @@ rule tabular_latent:
         resampled=per_split(f"{TAB}/split{{split}}/latent_resampled.parquet"),
         heads=f"{TAB}/models/NN_latent.pt",
         status=f"{TAB}/latent.parquet",
+    log:
+        "results/logs/tabular/{dataset}/latent.log",
+    conda:
+        "../../envs/imbaug.yaml"
+    threads: 1
     params:
         latent_methods=TABULAR["latent_methods"],
         settings=method_settings(TABULAR["latent_methods"]),
         head_epochs=TABULAR["nn"]["head_epochs"],
         seed=config["seed"],
-    threads: 1
-    conda:
-        "../../envs/imbaug.yaml"
-    log:
-        "results/logs/tabular/{dataset}/latent.log",
     script:
         "../scripts/tabular_latent.py"
 
@@ -117,11 +118,11 @@ rule tabular_evaluate:
         unpack(evaluate_input),
     output:
         f"{TAB}/metrics/{{classifier}}.parquet",
-    threads: 1
-    conda:
-        "../../envs/imbaug.yaml"
     log:
         "results/logs/tabular/{dataset}/evaluate_{classifier}.log",
+    conda:
+        "../../envs/imbaug.yaml"
+    threads: 1
     script:
         "../scripts/tabular_evaluate.py"
 
@@ -132,13 +133,13 @@ rule tabular_analysis_svm:
         unpack(analysis_rule_input("SVM")),
     output:
         **analysis_outputs("SVM"),
-    params:
-        classifier="SVM",
-    threads: 1
-    conda:
-        "../../envs/imbaug.yaml"
     log:
         "results/logs/tabular/{dataset}/analysis_SVM.log",
+    conda:
+        "../../envs/imbaug.yaml"
+    threads: 1
+    params:
+        classifier="SVM",
     script:
         "../scripts/tabular_analysis.py"
 
@@ -148,13 +149,13 @@ rule tabular_analysis_lg:
         unpack(analysis_rule_input("LG")),
     output:
         **analysis_outputs("LG"),
-    params:
-        classifier="LG",
-    threads: 1
-    conda:
-        "../../envs/imbaug.yaml"
     log:
         "results/logs/tabular/{dataset}/analysis_LG.log",
+    conda:
+        "../../envs/imbaug.yaml"
+    threads: 1
+    params:
+        classifier="LG",
     script:
         "../scripts/tabular_analysis.py"
 
@@ -164,13 +165,13 @@ rule tabular_analysis_nn:
         unpack(analysis_rule_input("NN")),
     output:
         **analysis_outputs("NN"),
-    params:
-        classifier="NN",
-    threads: 1
-    conda:
-        "../../envs/imbaug.yaml"
     log:
         "results/logs/tabular/{dataset}/analysis_NN.log",
+    conda:
+        "../../envs/imbaug.yaml"
+    threads: 1
+    params:
+        classifier="NN",
     script:
         "../scripts/tabular_analysis.py"
 
@@ -179,12 +180,16 @@ rule tabular_table:
     input:
         tabular_metrics_paths(),
     output:
-        csv=report("results/tables/tabular_accuracy.csv", caption="../report/tabular_accuracy.rst", category="Tables"),
+        csv=report(
+            "results/tables/tabular_accuracy.csv",
+            caption="../report/tabular_accuracy.rst",
+            category="Tables",
+        ),
         md="results/tables/tabular_accuracy.md",
-    conda:
-        "../../envs/imbaug.yaml"
     log:
         "results/logs/tables/tabular_accuracy.log",
+    conda:
+        "../../envs/imbaug.yaml"
     script:
         "../scripts/tabular_table.py"
 
@@ -193,10 +198,14 @@ rule tabular_figure:
     input:
         "results/tables/tabular_accuracy.csv",
     output:
-        report(f"results/figures/tabular_accuracy.{FIGURE_FORMAT}", caption="../report/tabular_accuracy_figure.rst", category="Figures"),
-    conda:
-        "../../envs/imbaug.yaml"
+        report(
+            f"results/figures/tabular_accuracy.{FIGURE_FORMAT}",
+            caption="../report/tabular_accuracy_figure.rst",
+            category="Figures",
+        ),
     log:
         "results/logs/figures/tabular_accuracy.log",
+    conda:
+        "../../envs/imbaug.yaml"
     script:
         "../scripts/tabular_figure.py"

@@ -69,17 +69,24 @@ def evaluate_input(wildcards):
 
 def analysis_input(wildcards):
     inputs = {k: v for k, v in evaluate_input(wildcards).items()}
-    inputs["resampled"] = expand(f"{TAB}/split{{split}}/resampled.parquet", dataset=wildcards.dataset, split=SPLITS)
+    inputs["resampled"] = expand(
+        f"{TAB}/split{{split}}/resampled.parquet", dataset=wildcards.dataset, split=SPLITS
+    )
     return inputs
 
 
 def analysis_outputs(classifier):
-    return {name: f"{TAB}/analysis/{classifier}/{name}.parquet" for name in TABULAR_ANALYSES[classifier]}
+    return {
+        name: f"{TAB}/analysis/{classifier}/{name}.parquet" for name in TABULAR_ANALYSES[classifier]
+    }
 
 
 def tabular_metrics_paths():
-    return expand(f"{TAB}/metrics/{{classifier}}.parquet", dataset=TABULAR["datasets"],
-                  classifier=TABULAR["classifiers"])
+    return expand(
+        f"{TAB}/metrics/{{classifier}}.parquet",
+        dataset=TABULAR["datasets"],
+        classifier=TABULAR["classifiers"],
+    )
 
 
 def analysis_rule_input(classifier):
@@ -115,8 +122,11 @@ FIG = f"results/figures/{{name}}.{FIGURE_FORMAT}"
 
 def analysis_runs(name):
     """Per-run Parquet files of analysis ``name`` (tabular, then image)."""
-    paths = [f"results/tabular/{d}/analysis/{c}/{name}.parquet"
-             for d in TABULAR["datasets"] for c in ANALYSIS_CLASSIFIERS[name]]
+    paths = [
+        f"results/tabular/{d}/analysis/{c}/{name}.parquet"
+        for d in TABULAR["datasets"]
+        for c in ANALYSIS_CLASSIFIERS[name]
+    ]
     return paths + list(IMAGE_ANALYSIS_INPUTS.get(name, []))
 
 
@@ -133,8 +143,13 @@ SV_FIGURES = {
     "da_fig5_new_sv_share": "new_sv_share",
     "da_fig6_synthetic_sv_share": "synthetic_sv_share",
 }
-CE_FIGURES = ["needed_share", "needed_vs_distinct", "sorted_magnitudes", "top10_share",
-              "frequency_vs_magnitude"]
+CE_FIGURES = [
+    "needed_share",
+    "needed_vs_distinct",
+    "sorted_magnitudes",
+    "top10_share",
+    "frequency_vs_magnitude",
+]
 
 
 def analysis_targets():
@@ -149,17 +164,32 @@ def analysis_targets():
     if "SVM" in classifiers:
         targets += [figure(name) for name in SV_FIGURES]
     if {"LG", "NN"} & set(classifiers):
-        targets += [figure("da_fig7_lg_weight_norms"), figure("da_fig8_nn_majority_weight_norms"),
-                    figure("da_fig9_nn_minority_weight_norms")]
-    targets += [f"results/figures/top5_features_{c}_{d}.{FIGURE_FORMAT}"
-                for c in ANALYSIS_CLASSIFIERS["top_k"] for d in TABULAR["datasets"]]
-    targets += [f"results/figures/ce_{name}_{c}.{FIGURE_FORMAT}"
-                for c in ANALYSIS_CLASSIFIERS["embeddings"] for name in CE_FIGURES]
+        targets += [
+            figure("da_fig7_lg_weight_norms"),
+            figure("da_fig8_nn_majority_weight_norms"),
+            figure("da_fig9_nn_minority_weight_norms"),
+        ]
+    targets += [
+        f"results/figures/top5_features_{c}_{d}.{FIGURE_FORMAT}"
+        for c in ANALYSIS_CLASSIFIERS["top_k"]
+        for d in TABULAR["datasets"]
+    ]
+    targets += [
+        f"results/figures/ce_{name}_{c}.{FIGURE_FORMAT}"
+        for c in ANALYSIS_CLASSIFIERS["embeddings"]
+        for name in CE_FIGURES
+    ]
     return targets + comparison_targets()
 
 
 def comparison_targets():
     if not TABULAR["datasets"]:
         return []
-    return ["results/tables/paper_comparison.csv", "results/tables/significance.csv",
-            *[f"results/figures/critical_difference_{c}.{FIGURE_FORMAT}" for c in TABULAR["classifiers"]]]
+    return [
+        "results/tables/paper_comparison.csv",
+        "results/tables/significance.csv",
+        *[
+            f"results/figures/critical_difference_{c}.{FIGURE_FORMAT}"
+            for c in TABULAR["classifiers"]
+        ],
+    ]

@@ -1,5 +1,6 @@
 """Wilcoxon (vs Base and ROS, Holm) and Friedman tests per classifier, and critical-difference
 diagrams of the methods' mean ranks over (dataset, split) blocks."""
+
 import pandas as pd
 
 from imbaug.analysis.significance import blocks, critical_difference_figure, significance_table
@@ -13,5 +14,9 @@ with job_log(snakemake.log[0]) as log:
         matrix = blocks(metrics, classifier)
         log.info("%s: %d blocks x %d methods", classifier, *matrix.shape)
         with atomic_path(path) as tmp:
-            critical_difference_figure(matrix, f"{classifier}: methods ranked by balanced accuracy "
-                                       f"({matrix.shape[0]} dataset x split blocks)", tmp)
+            critical_difference_figure(
+                matrix,
+                f"{classifier}: methods ranked by balanced accuracy "
+                f"({matrix.shape[0]} dataset x split blocks)",
+                tmp,
+            )

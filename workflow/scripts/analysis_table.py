@@ -1,4 +1,5 @@
 """Aggregate every analysis over splits into tidy tables (results/tables/<table>.csv)."""
+
 from imbaug.analysis import summaries
 from imbaug.io import job_log, read_parquet, write_csv
 
@@ -12,8 +13,10 @@ BUILDERS = {
 }
 
 with job_log(snakemake.log[0]) as log:
-    runs = {name: summaries.combine([read_parquet(path) for path in snakemake.input[name]])
-            for name in set(snakemake.params.tables.values())}
+    runs = {
+        name: summaries.combine([read_parquet(path) for path in snakemake.input[name]])
+        for name in set(snakemake.params.tables.values())
+    }
     for table, source in snakemake.params.tables.items():
         result = BUILDERS[table](runs[source])
         log.info("%s: %d rows from %d files", table, len(result), len(snakemake.input[source]))

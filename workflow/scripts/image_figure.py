@@ -1,4 +1,5 @@
 """Draw one image-analysis figure of one dataset and architecture from its stored tables."""
+
 import pandas as pd
 
 from imbaug.io import job_log, read_parquet
@@ -14,7 +15,9 @@ with job_log(snakemake.log[0]):
     title = f"{wildcards.dataset}, {wildcards.arch}"
     figure, path = params.figure, output[0]
     if figure == "generalization_gap":
-        plots.plot_generalization_gap(tables["generalization_gap"], tables["head_norms"], path, title)
+        plots.plot_generalization_gap(
+            tables["generalization_gap"], tables["head_norms"], path, title
+        )
     elif figure == "generalization_gap_tp_fp":
         plots.plot_gap_tp_fp(tables["generalization_gap"], path, title)
     elif figure == "head_weight_norms":
@@ -22,8 +25,9 @@ with job_log(snakemake.log[0]):
     elif figure == "saliency_overlap":
         plots.plot_saliency_overlap(tables["top_k_overlap"], path, title)
     elif figure == "classification_embeddings":
-        plots.plot_classification_embeddings(tables["embeddings"], tables["embedding_profile"], path, title,
-                                             params.reference_loss)
+        plots.plot_classification_embeddings(
+            tables["embeddings"], tables["embedding_profile"], path, title, params.reference_loss
+        )
     elif figure == "head_retraining_curve":
         plots.plot_head_curve(tables["head_curve"], path, title, params.kept_epochs)
     elif figure == "eos_k_sweep":

@@ -1,4 +1,5 @@
 """Aggregate image metrics over cuts: image_accuracy.csv and the papers' table layouts."""
+
 import pandas as pd
 
 from imbaug.analysis.tables import image_accuracy, image_accuracy_markdown

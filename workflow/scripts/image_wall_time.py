@@ -1,4 +1,5 @@
 """Wall time of three-phase EOS vs pixel-space pre-processing + full training (EOS paper V-E2)."""
+
 import pandas as pd
 
 from imbaug.analysis.image_timing import wall_time, wall_time_markdown

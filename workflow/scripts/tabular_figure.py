@@ -1,4 +1,5 @@
 """DA paper Fig 1: BAC and macro F1 of balancing vs interpolating methods per classifier."""
+
 import pandas as pd
 
 from imbaug.io import atomic_path, job_log

@@ -4,22 +4,21 @@ per split and method: on the method's resampled inner-train rows, scored on held
 rows of the split's training part (nn_method_settings). The NN's REMIX
 trains per batch (class-balanced batches + mixup) on the split's original training rows, not on
 REMIX's stored fixed set (which SVM and LG train on)."""
+
 import pandas as pd
 
 from imbaug.data.tabular import TabularData
 from imbaug.io import job_log, read_parquet, write_parquet
 from imbaug.pipeline.tabular import TabularStudy, fit_columns, fit_split, split_data
 from imbaug.pipeline.tabular_artifacts import save_nn_models, save_sklearn_models
-from imbaug.resampling import config_settings_of
 
 params, inputs, output = snakemake.params, snakemake.input, snakemake.output
 classifier = snakemake.wildcards.get("classifier", "NN")
 
 
 with job_log(snakemake.log[0]) as log:
-    # the NN's REMIX reads tabular.remix.alpha (rule param "settings"; the config until it has one)
-    settings = (params.get("settings") or config_settings_of(params.methods, snakemake.config["tabular"], "tabular")
-                if classifier == "NN" else {})
+    # the NN resamples its inner-train rows and mixes REMIX batches with these settings
+    settings = params.settings if classifier == "NN" else {}
     config = {"methods": params.methods, "nn": params.nn, **settings} if classifier == "NN" else {}
     study = TabularStudy.from_config(config, params.get("seed", 0))
     if classifier == "NN":
@@ -32,8 +31,13 @@ with job_log(snakemake.log[0]) as log:
         models |= split_models
         fits += split_fits
     fits = pd.DataFrame(fits, columns=fit_columns(classifier))
-    log.info("%s: %d models, %.1f s fitting\n%s", classifier, len(models), fits.fit_seconds.sum(),
-             fits.to_string(index=False))
+    log.info(
+        "%s: %d models, %.1f s fitting\n%s",
+        classifier,
+        len(models),
+        fits.fit_seconds.sum(),
+        fits.to_string(index=False),
+    )
     if classifier == "NN":
         save_nn_models(models, data.X.shape[1], output.models)
     else:

@@ -1,5 +1,6 @@
 """Stage 2: every input-space method's resampled training set of every split, with provenance;
 a method that cannot run on a split is recorded as not applicable (../shared/cases/T2)."""
+
 import pandas as pd
 
 from imbaug.data.tabular import TabularData
@@ -15,8 +16,9 @@ with job_log(snakemake.log[0]) as log:
     check_class_sizes(data, partition, study.methods, study.k_neighbors, study.eos_k)
     statuses = []
     for split, path in enumerate(output.resampled):
-        frame, split_statuses = resample_split(study, dataset, split_data(data, partition, split),
-                                               split, study.methods)
+        frame, split_statuses = resample_split(
+            study, dataset, split_data(data, partition, split), split, study.methods
+        )
         write_parquet(frame, path)
         statuses += split_statuses
     status = pd.DataFrame(statuses)

@@ -1,4 +1,5 @@
 """Aggregate the split metrics into DA paper Tables III-IV (CSV and Markdown)."""
+
 import pandas as pd
 
 from imbaug.analysis.tables import tabular_accuracy, tabular_accuracy_markdown

@@ -11,8 +11,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from imbaug.analysis.embeddings import (distinct_needed, mean_contributions, multiclass_oriented,
-                                        needed_counts, needed_frequency, top_share)
+from imbaug.analysis.embeddings import (
+    distinct_needed,
+    mean_contributions,
+    multiclass_oriented,
+    needed_counts,
+    needed_frequency,
+    top_share,
+)
 
 TOP_FRACTION = 0.1
 
@@ -39,7 +45,9 @@ def linear_form(features, weight, bias=None, cosine_scale: float | None = None):
     weight = np.asarray(weight, dtype=np.float64)
     bias = np.zeros(len(weight)) if bias is None else np.asarray(bias, dtype=np.float64)
     if cosine_scale is not None:
-        features = cosine_scale * features / np.linalg.norm(features, axis=1, keepdims=True).clip(1e-12)
+        features = (
+            cosine_scale * features / np.linalg.norm(features, axis=1, keepdims=True).clip(1e-12)
+        )
         weight = weight / np.linalg.norm(weight, axis=1, keepdims=True).clip(1e-12)
         bias = np.zeros(len(weight))
     return features, weight, bias
@@ -51,8 +59,9 @@ def _true_positive_ce(features, weight, bias, y_true, label):
     return multiclass_oriented(features[rows], weight, bias, predicted[rows])
 
 
-def class_summary(features, weight, bias, y_true, n_classes: int,
-                  fraction: float = TOP_FRACTION) -> pd.DataFrame:
+def class_summary(
+    features, weight, bias, y_true, n_classes: int, fraction: float = TOP_FRACTION
+) -> pd.DataFrame:
     """Per class, over its true positives: how many CE decide the prediction.
 
     Parameters
@@ -79,13 +88,19 @@ def class_summary(features, weight, bias, y_true, n_classes: int,
         counts = counts[counts >= 0].astype(np.float64)
         d = contributions.shape[1]
         empty = len(contributions) == 0
-        rows.append({
-            "class": label, "n_tp": int(len(contributions)), "n_features": d,
-            "needed_mean": float(counts.mean()) if len(counts) else np.nan,
-            "needed_share": float(counts.mean() / d) if len(counts) else np.nan,
-            "distinct_needed": np.nan if empty else distinct_needed(contributions, offset, target),
-            "top_share": np.nan if empty else top_share(contributions, fraction),
-        })
+        rows.append(
+            {
+                "class": label,
+                "n_tp": int(len(contributions)),
+                "n_features": d,
+                "needed_mean": float(counts.mean()) if len(counts) else np.nan,
+                "needed_share": float(counts.mean() / d) if len(counts) else np.nan,
+                "distinct_needed": np.nan
+                if empty
+                else distinct_needed(contributions, offset, target),
+                "top_share": np.nan if empty else top_share(contributions, fraction),
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -108,8 +123,19 @@ def class_profile(features, weight, bias, y_true, n_classes: int) -> pd.DataFram
         mean = mean_contributions(contributions)
         rank = np.empty(len(mean), dtype=np.int64)
         rank[np.argsort(-mean, kind="stable")] = np.arange(len(mean))
-        frames.append(pd.DataFrame({"class": label, "index": np.arange(len(mean)), "mean_ce": mean,
-                                    "rank": rank,
-                                    "frequency": needed_frequency(contributions, offset, target)}))
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
-        columns=["class", "index", "mean_ce", "rank", "frequency"])
+        frames.append(
+            pd.DataFrame(
+                {
+                    "class": label,
+                    "index": np.arange(len(mean)),
+                    "mean_ce": mean,
+                    "rank": rank,
+                    "frequency": needed_frequency(contributions, offset, target),
+                }
+            )
+        )
+    return (
+        pd.concat(frames, ignore_index=True)
+        if frames
+        else pd.DataFrame(columns=["class", "index", "mean_ce", "rank", "frequency"])
+    )

@@ -28,7 +28,9 @@ NOT_REACHED = -1
 def _as_rows(contributions) -> np.ndarray:
     contributions = np.asarray(contributions, dtype=np.float64)
     if contributions.ndim != 2:
-        raise ValueError(f"contributions must be a 2-D (instances, features) array, got shape {contributions.shape}")
+        raise ValueError(
+            f"contributions must be a 2-D (instances, features) array, got shape {contributions.shape}"
+        )
     return contributions
 
 
@@ -73,7 +75,9 @@ def needed_counts(contributions, offset=0.0, target=0.0) -> np.ndarray:
     target = np.broadcast_to(np.asarray(target, dtype=np.float64), (n,))
     start = offset + np.clip(contributions, None, 0.0).sum(axis=1)
     _, cumulative = _sorted_positive(contributions)
-    reached = (start[:, None] + np.concatenate([np.zeros((n, 1)), cumulative], axis=1)) > target[:, None]
+    reached = (start[:, None] + np.concatenate([np.zeros((n, 1)), cumulative], axis=1)) > target[
+        :, None
+    ]
     counts = np.where(reached.any(axis=1), reached.argmax(axis=1), NOT_REACHED)
     return counts.astype(np.int64)
 
@@ -227,6 +231,7 @@ def multiclass_oriented(features, weight, bias, predicted):
 
 # --- CE of the tabular classifiers (CE paper eqs. 2-4) ------------------------------------------
 
+
 def linear_contributions(model, X) -> tuple[np.ndarray, float]:
     """CE of a binary linear model (LG): ``x * coef`` per feature, and the intercept.
 
@@ -287,12 +292,22 @@ def class_summaries(ce, bias: float, y_true, y_pred, top_fraction: float = 0.1) 
         n_ce = contributions.shape[1]
         values, indices = sorted_mean_magnitudes(contributions)
         frequency = needed_frequency(contributions, offset, target)
-        summaries.append({
-            "class": int(label), "n_tp": int(tp.sum()), "n_ce": n_ce,
-            "needed_share": float(counts[counts >= 0].mean() / n_ce) if (counts >= 0).any() else np.nan,
-            "distinct_share": distinct_needed(contributions, offset, target) / n_ce,
-            "top_share": top_share(contributions, top_fraction),
-            "profile": {"rank": np.arange(n_ce), "index": indices, "mean_ce": values,
-                        "frequency": frequency[indices]},
-        })
+        summaries.append(
+            {
+                "class": int(label),
+                "n_tp": int(tp.sum()),
+                "n_ce": n_ce,
+                "needed_share": float(counts[counts >= 0].mean() / n_ce)
+                if (counts >= 0).any()
+                else np.nan,
+                "distinct_share": distinct_needed(contributions, offset, target) / n_ce,
+                "top_share": top_share(contributions, top_fraction),
+                "profile": {
+                    "rank": np.arange(n_ce),
+                    "index": indices,
+                    "mean_ce": values,
+                    "frequency": frequency[indices],
+                },
+            }
+        )
     return summaries

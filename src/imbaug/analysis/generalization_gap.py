@@ -41,8 +41,10 @@ def range_gap(train: np.ndarray, test: np.ndarray) -> float:
     """
     train, test = np.asarray(train, dtype=np.float64), np.asarray(test, dtype=np.float64)
     if train.ndim != 2 or test.ndim != 2 or train.shape[1] != test.shape[1]:
-        raise ValueError(f"train and test FE must be 2-D with the same number of features, "
-                         f"got shapes {train.shape} and {test.shape}")
+        raise ValueError(
+            f"train and test FE must be 2-D with the same number of features, "
+            f"got shapes {train.shape} and {test.shape}"
+        )
     if len(train) == 0:
         raise ValueError("the train FE of the class have no rows: the train range is undefined")
     if len(test) == 0:
@@ -52,7 +54,9 @@ def range_gap(train: np.ndarray, test: np.ndarray) -> float:
     return float((below + above).mean())
 
 
-def class_gaps(train_fe, train_labels, test_fe, test_labels, test_pred, n_classes: int) -> pd.DataFrame:
+def class_gaps(
+    train_fe, train_labels, test_fe, test_labels, test_pred, n_classes: int
+) -> pd.DataFrame:
     """Generalization gap of every class, over all its test instances and over TP and FP.
 
     Parameters
@@ -82,18 +86,30 @@ def class_gaps(train_fe, train_labels, test_fe, test_labels, test_pred, n_classe
     train_labels, test_labels = np.asarray(train_labels), np.asarray(test_labels)
     test_pred = np.asarray(test_pred)
     if len(train_fe) != len(train_labels) or not len(test_fe) == len(test_labels) == len(test_pred):
-        raise ValueError(f"FE and label lengths differ: train {len(train_fe)} FE, {len(train_labels)} "
-                         f"labels; test {len(test_fe)} FE, {len(test_labels)} labels, {len(test_pred)} predictions")
+        raise ValueError(
+            f"FE and label lengths differ: train {len(train_fe)} FE, {len(train_labels)} "
+            f"labels; test {len(test_fe)} FE, {len(test_labels)} labels, {len(test_pred)} predictions"
+        )
     rows = []
     for label in range(n_classes):
         train_rows = train_fe[train_labels == label]
         if len(train_rows) == 0:
-            raise ValueError(f"class {label} has no train rows: its generalization gap is undefined")
-        subsets = {"all": test_labels == label,
-                   "TP": (test_labels == label) & (test_pred == label),
-                   "FP": (test_labels != label) & (test_pred == label)}
+            raise ValueError(
+                f"class {label} has no train rows: its generalization gap is undefined"
+            )
+        subsets = {
+            "all": test_labels == label,
+            "TP": (test_labels == label) & (test_pred == label),
+            "FP": (test_labels != label) & (test_pred == label),
+        }
         for subset in SUBSETS:
             chosen = test_fe[subsets[subset]]
-            rows.append({"class": label, "subset": subset, "gap": range_gap(train_rows, chosen),
-                         "n_test": int(len(chosen))})
+            rows.append(
+                {
+                    "class": label,
+                    "subset": subset,
+                    "gap": range_gap(train_rows, chosen),
+                    "n_test": int(len(chosen)),
+                }
+            )
     return pd.DataFrame(rows)

@@ -31,20 +31,38 @@ def wall_time(metrics: pd.DataFrame) -> pd.DataFrame:
         pixel-space method trained with that loss. Empty when no latent EOS ran.
     """
     rows = []
-    for (dataset, cut, arch, loss), block in metrics.groupby(["dataset", "cut", "arch", "loss"], sort=False):
+    for (dataset, cut, arch, loss), block in metrics.groupby(
+        ["dataset", "cut", "arch", "loss"], sort=False
+    ):
         base = block[(block.space == "input") & (block.method == "Base")]
         eos = _latent_eos(block)
         if base.empty or eos is None:
             continue
         base, key = base.iloc[0], {"dataset": dataset, "cut": cut, "arch": arch, "loss": loss}
-        rows.append({**key, "approach": "three-phase (FE space)", "method": eos["method"],
-                     "train_seconds": base["fit_seconds"], "extract_seconds": base.get("extract_seconds", 0.0),
-                     "resample_seconds": eos["resample_seconds"], "head_seconds": eos["fit_seconds"]})
+        rows.append(
+            {
+                **key,
+                "approach": "three-phase (FE space)",
+                "method": eos["method"],
+                "train_seconds": base["fit_seconds"],
+                "extract_seconds": base.get("extract_seconds", 0.0),
+                "resample_seconds": eos["resample_seconds"],
+                "head_seconds": eos["fit_seconds"],
+            }
+        )
         pixel = block[(block.space == "input") & block.method.isin([*PIXEL_PREPROCESSING, "EOS"])]
-        rows += [{**key, "approach": "pixel space + full training", "method": row.method,
-                  "train_seconds": row.fit_seconds, "extract_seconds": 0.0,
-                  "resample_seconds": row.resample_seconds, "head_seconds": 0.0}
-                 for row in pixel.itertuples()]
+        rows += [
+            {
+                **key,
+                "approach": "pixel space + full training",
+                "method": row.method,
+                "train_seconds": row.fit_seconds,
+                "extract_seconds": 0.0,
+                "resample_seconds": row.resample_seconds,
+                "head_seconds": 0.0,
+            }
+            for row in pixel.itertuples()
+        ]
     columns = ["dataset", "arch", "loss", "approach", "method", *PHASES, "total_seconds", "n_cuts"]
     if not rows:
         return pd.DataFrame(columns=columns)
@@ -74,16 +92,27 @@ def wall_time_markdown(table: pd.DataFrame) -> str:
     if table.empty:
         return "\n".join(lines + ["No latent EOS run in this study.", ""])
     for (dataset, arch, loss), block in table.groupby(["dataset", "arch", "loss"], sort=False):
-        lines += [f"## {dataset}, {arch}, {loss} (seconds, mean over {int(block.n_cuts.max())} cuts)", "",
-                  "| approach | method | train | extract FE | resample | head | total |", "|---|---|---|---|---|---|---|"]
-        lines += [f"| {r.approach} | {r.method} | {r.train_seconds:.1f} | {r.extract_seconds:.1f} | "
-                  f"{r.resample_seconds:.1f} | {r.head_seconds:.1f} | {r.total_seconds:.1f} |"
-                  for r in block.itertuples()]
+        lines += [
+            f"## {dataset}, {arch}, {loss} (seconds, mean over {int(block.n_cuts.max())} cuts)",
+            "",
+            "| approach | method | train | extract FE | resample | head | total |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        lines += [
+            f"| {r.approach} | {r.method} | {r.train_seconds:.1f} | {r.extract_seconds:.1f} | "
+            f"{r.resample_seconds:.1f} | {r.head_seconds:.1f} | {r.total_seconds:.1f} |"
+            for r in block.itertuples()
+        ]
         three = block[block.approach.str.startswith("three")].total_seconds.iloc[0]
-        pixel = block[block.method.isin(PIXEL_PREPROCESSING) & block.approach.str.startswith("pixel")]
+        pixel = block[
+            block.method.isin(PIXEL_PREPROCESSING) & block.approach.str.startswith("pixel")
+        ]
         if len(pixel):
-            lines += ["", f"Pixel-space pre-processing ({', '.join(pixel.method)}) takes "
-                          f"{pixel.total_seconds.mean() / three:.2f}x the time of three-phase EOS "
-                          "(EOS paper: 126.9 / 43.9 = 2.89x)."]
+            lines += [
+                "",
+                f"Pixel-space pre-processing ({', '.join(pixel.method)}) takes "
+                f"{pixel.total_seconds.mean() / three:.2f}x the time of three-phase EOS "
+                "(EOS paper: 126.9 / 43.9 = 2.89x).",
+            ]
         lines.append("")
     return "\n".join(lines)

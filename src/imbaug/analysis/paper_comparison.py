@@ -12,8 +12,17 @@ from pathlib import Path
 import pandas as pd
 
 PAPER_VALUES = Path(__file__).with_name("paper_values.csv")
-COLUMNS = ["paper", "table", "dataset", "classifier", "method", "metric", "paper_value", "ours",
-           "difference"]
+COLUMNS = [
+    "paper",
+    "table",
+    "dataset",
+    "classifier",
+    "method",
+    "metric",
+    "paper_value",
+    "ours",
+    "difference",
+]
 
 
 def paper_values(path=PAPER_VALUES) -> pd.DataFrame:
@@ -22,8 +31,11 @@ def paper_values(path=PAPER_VALUES) -> pd.DataFrame:
     return pd.read_csv(path)
 
 
-def our_values(accuracy: pd.DataFrame | None = None, weight_change: pd.DataFrame | None = None,
-               top_k_overlap: pd.DataFrame | None = None) -> pd.DataFrame:
+def our_values(
+    accuracy: pd.DataFrame | None = None,
+    weight_change: pd.DataFrame | None = None,
+    top_k_overlap: pd.DataFrame | None = None,
+) -> pd.DataFrame:
     """Our numbers in long form: dataset, classifier, method, metric, ours (means over splits).
 
     Parameters
@@ -41,7 +53,11 @@ def our_values(accuracy: pd.DataFrame | None = None, weight_change: pd.DataFrame
     for table, metric in ((weight_change, "weight_change"), (top_k_overlap, "overlap")):
         if table is not None and len(table):
             parts.append(table[keys].assign(metric=metric, ours=table[metric]))
-    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=[*keys, "metric", "ours"])
+    return (
+        pd.concat(parts, ignore_index=True)
+        if parts
+        else pd.DataFrame(columns=[*keys, "metric", "ours"])
+    )
 
 
 def compare(paper: pd.DataFrame, ours: pd.DataFrame) -> pd.DataFrame:
@@ -52,6 +68,8 @@ def compare(paper: pd.DataFrame, ours: pd.DataFrame) -> pd.DataFrame:
     DataFrame with :data:`COLUMNS` plus ``row`` and ``column`` (where in the paper table), in the
     paper file's order; values our study did not compute are left out.
     """
-    merged = paper.merge(ours, on=["dataset", "classifier", "method", "metric"], how="inner", sort=False)
+    merged = paper.merge(
+        ours, on=["dataset", "classifier", "method", "metric"], how="inner", sort=False
+    )
     merged["difference"] = merged["ours"] - merged["paper_value"]
     return merged[[*COLUMNS, "row", "column"]]

@@ -16,8 +16,9 @@ import torch
 TOP_FRACTION = 0.1
 
 
-def input_saliency(model: torch.nn.Module, images_uint8: torch.Tensor, device: torch.device,
-                   batch_size: int = 256) -> tuple[torch.Tensor, torch.Tensor]:
+def input_saliency(
+    model: torch.nn.Module, images_uint8: torch.Tensor, device: torch.device, batch_size: int = 256
+) -> tuple[torch.Tensor, torch.Tensor]:
     """Saliency maps and predictions of ``model`` on uint8 images (float32, eval mode).
 
     Parameters

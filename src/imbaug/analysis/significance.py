@@ -11,20 +11,37 @@ import numpy as np
 import pandas as pd
 
 REFERENCES = ("Base", "ROS")
-COLUMNS = ["classifier", "test", "method", "reference", "metric", "n_pairs", "statistic", "p_value",
-           "p_holm", "significant"]
+COLUMNS = [
+    "classifier",
+    "test",
+    "method",
+    "reference",
+    "metric",
+    "n_pairs",
+    "statistic",
+    "p_value",
+    "p_holm",
+    "significant",
+]
 
 
 def blocks(metrics: pd.DataFrame, classifier: str, metric: str = "bac") -> pd.DataFrame:
     """Scores of one classifier as a (dataset, split) x method matrix; blocks where a method was
     not applicable are dropped (each test needs every method on every block)."""
     rows = metrics[metrics["classifier"] == classifier]
-    matrix = rows.pivot_table(index=["dataset", "split"], columns="method", values=metric, sort=False)
+    matrix = rows.pivot_table(
+        index=["dataset", "split"], columns="method", values=metric, sort=False
+    )
     return matrix.dropna(axis=0, how="any")
 
 
-def wilcoxon_tests(matrix: pd.DataFrame, classifier: str, metric: str = "bac", alpha: float = 0.05,
-                   references=REFERENCES) -> pd.DataFrame:
+def wilcoxon_tests(
+    matrix: pd.DataFrame,
+    classifier: str,
+    metric: str = "bac",
+    alpha: float = 0.05,
+    references=REFERENCES,
+) -> pd.DataFrame:
     """Each method against each reference present, Holm-corrected over the family of one classifier.
 
     Returns
@@ -45,12 +62,24 @@ def wilcoxon_tests(matrix: pd.DataFrame, classifier: str, metric: str = "bac", a
                     warnings.simplefilter("ignore")
                     result = wilcoxon(matrix[method], matrix[reference])
                 statistic, p_value = float(result.statistic), float(result.pvalue)
-            rows.append({"classifier": classifier, "test": "wilcoxon", "method": method, "reference": reference,
-                         "metric": metric, "n_pairs": len(differences), "statistic": statistic, "p_value": p_value})
+            rows.append(
+                {
+                    "classifier": classifier,
+                    "test": "wilcoxon",
+                    "method": method,
+                    "reference": reference,
+                    "metric": metric,
+                    "n_pairs": len(differences),
+                    "statistic": statistic,
+                    "p_value": p_value,
+                }
+            )
     table = pd.DataFrame(rows, columns=COLUMNS).astype({"p_holm": float, "significant": object})
     tested = table["p_value"].notna()
     if tested.any():
-        reject, corrected, _, _ = multipletests(table.loc[tested, "p_value"], alpha=alpha, method="holm")
+        reject, corrected, _, _ = multipletests(
+            table.loc[tested, "p_value"], alpha=alpha, method="holm"
+        )
         table.loc[tested, "p_holm"] = corrected
         table.loc[tested, "significant"] = list(reject)
     return table
@@ -64,11 +93,23 @@ def friedman_test(matrix: pd.DataFrame, classifier: str, metric: str = "bac") ->
     if matrix.shape[1] >= 3 and matrix.shape[0] >= 2 and matrix.nunique(axis=1).gt(1).any():
         result = friedmanchisquare(*[matrix[m] for m in matrix.columns])
         statistic, p_value = float(result.statistic), float(result.pvalue)
-    return pd.DataFrame([{"classifier": classifier, "test": "friedman", "method": "all", "reference": "",
-                          "metric": metric, "n_pairs": matrix.shape[0], "statistic": statistic,
-                          "p_value": p_value, "p_holm": p_value,
-                          "significant": bool(p_value < 0.05) if p_value == p_value else np.nan}],
-                        columns=COLUMNS)
+    return pd.DataFrame(
+        [
+            {
+                "classifier": classifier,
+                "test": "friedman",
+                "method": "all",
+                "reference": "",
+                "metric": metric,
+                "n_pairs": matrix.shape[0],
+                "statistic": statistic,
+                "p_value": p_value,
+                "p_holm": p_value,
+                "significant": bool(p_value < 0.05) if p_value == p_value else np.nan,
+            }
+        ],
+        columns=COLUMNS,
+    )
 
 
 def significance_table(metrics: pd.DataFrame, metric: str = "bac") -> pd.DataFrame:
@@ -76,7 +117,10 @@ def significance_table(metrics: pd.DataFrame, metric: str = "bac") -> pd.DataFra
     parts = []
     for classifier in dict.fromkeys(metrics["classifier"]):
         matrix = blocks(metrics, classifier, metric)
-        parts += [wilcoxon_tests(matrix, classifier, metric), friedman_test(matrix, classifier, metric)]
+        parts += [
+            wilcoxon_tests(matrix, classifier, metric),
+            friedman_test(matrix, classifier, metric),
+        ]
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=COLUMNS)
 
 
@@ -103,8 +147,9 @@ def critical_difference_figure(matrix: pd.DataFrame, title: str, path) -> None:
     else:
         ranks = mean_ranks(matrix)
         significance = sp.posthoc_nemenyi_friedman(matrix.reset_index(drop=True))
-        sp.critical_difference_diagram(ranks, significance, ax=ax,
-                                       color_palette={m: method_colour(m) for m in ranks.index})
+        sp.critical_difference_diagram(
+            ranks, significance, ax=ax, color_palette={m: method_colour(m) for m in ranks.index}
+        )
         title = f"{title}\nmean rank over (dataset, split) blocks, 1 = best; bars join methods not significantly different"
     ax.set_title(title, fontsize=10)
     save_figure(fig, path)

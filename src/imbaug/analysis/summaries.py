@@ -12,8 +12,13 @@ from __future__ import annotations
 import pandas as pd
 
 KEYS = ["dataset", "classifier", "method"]
-SV_COLUMNS = ["sv_ratio_to_base", "majority_minority_sv_ratio", "dual_coef_ratio", "new_sv_share",
-              "synthetic_sv_share"]
+SV_COLUMNS = [
+    "sv_ratio_to_base",
+    "majority_minority_sv_ratio",
+    "dual_coef_ratio",
+    "new_sv_share",
+    "synthetic_sv_share",
+]
 WEIGHT_COLUMNS = ["weight_change", "frobenius_norm", "norm_class0", "norm_class1"]
 CE_COLUMNS = ["needed_share", "distinct_share", "top_share"]
 
@@ -24,7 +29,9 @@ def combine(frames) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
-def mean_over_splits(runs: pd.DataFrame, values: list[str], keys=KEYS, std: bool = True) -> pd.DataFrame:
+def mean_over_splits(
+    runs: pd.DataFrame, values: list[str], keys=KEYS, std: bool = True
+) -> pd.DataFrame:
     """Mean (and sample std, ``<column>_std``) of ``values`` over splits per ``keys``.
 
     Returns

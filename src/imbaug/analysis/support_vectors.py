@@ -75,15 +75,21 @@ def sv_summary(model, source_index) -> dict:
     """
     sv_source = np.asarray(source_index)[model.support_]
     n_support = model.n_support_
-    return {"n_sv": int(n_support.sum()), "n_sv_majority": int(n_support[0]),
-            "n_sv_minority": int(n_support[1]),
-            "majority_minority_sv_ratio": majority_minority_sv_ratio(n_support),
-            "dual_coef_ratio": dual_coef_ratio(model.dual_coef_, n_support),
-            "synthetic_sv_share": synthetic_sv_share(sv_source), "sv_source": sv_source}
+    return {
+        "n_sv": int(n_support.sum()),
+        "n_sv_majority": int(n_support[0]),
+        "n_sv_minority": int(n_support[1]),
+        "majority_minority_sv_ratio": majority_minority_sv_ratio(n_support),
+        "dual_coef_ratio": dual_coef_ratio(model.dual_coef_, n_support),
+        "synthetic_sv_share": synthetic_sv_share(sv_source),
+        "sv_source": sv_source,
+    }
 
 
 def compare_to_base(summary: dict, base: dict) -> dict:
     """Add ``sv_ratio_to_base`` and ``new_sv_share`` of a summary against Base's summary."""
-    return {**{k: v for k, v in summary.items() if k != "sv_source"},
-            "sv_ratio_to_base": sv_ratio_to_base(summary["n_sv"], base["n_sv"]),
-            "new_sv_share": new_sv_share(summary["sv_source"], base["sv_source"])}
+    return {
+        **{k: v for k, v in summary.items() if k != "sv_source"},
+        "sv_ratio_to_base": sv_ratio_to_base(summary["n_sv"], base["n_sv"]),
+        "new_sv_share": new_sv_share(summary["sv_source"], base["sv_source"]),
+    }

@@ -10,7 +10,9 @@ from imbaug.metrics import METRIC_NAMES, PAPER_METRICS
 PAPER_CELLS = "BAC / GM (one-vs-rest macro, as the papers print it) / FM"
 
 
-def summarise(metrics: pd.DataFrame, keys: list[str], replicate: str, std: bool = True) -> pd.DataFrame:
+def summarise(
+    metrics: pd.DataFrame, keys: list[str], replicate: str, std: bool = True
+) -> pd.DataFrame:
     """Mean (and sample std) of every metric over ``replicate`` (split or cut) per ``keys``,
     keeping the first-seen order of the keys."""
     grouped = metrics.groupby(keys, sort=False)
@@ -29,7 +31,9 @@ def tabular_accuracy(metrics: pd.DataFrame) -> pd.DataFrame:
     keys = ["dataset", "method", "classifier"]
     table = summarise(metrics, keys, "split")
     if "applicable" in metrics:
-        applicable = metrics["applicable"].astype(bool).groupby([metrics[k] for k in keys], sort=False)
+        applicable = (
+            metrics["applicable"].astype(bool).groupby([metrics[k] for k in keys], sort=False)
+        )
         table["n_splits"] = applicable.sum().to_numpy().astype(int)
         table["n_not_applicable"] = (applicable.size() - applicable.sum()).to_numpy().astype(int)
     return table
@@ -48,11 +52,14 @@ def tabular_accuracy_markdown(table: pd.DataFrame) -> str:
     sections = []
     for dataset, block in table.groupby("dataset", sort=False):
         cells = block.set_index(["method", "classifier"])
-        rows = [[method] + [_cell(cells, method, c, m) for c in classifiers for m in ("bac", "fm")]
-                for method in dict.fromkeys(block["method"])]
+        rows = [
+            [method] + [_cell(cells, method, c, m) for c in classifiers for m in ("bac", "fm")]
+            for method in dict.fromkeys(block["method"])
+        ]
         splits = int(block["n_splits"].max())
-        sections.append(f"## {dataset} (mean ± std over {splits} splits)\n\n"
-                        + markdown_table(header, rows))
+        sections.append(
+            f"## {dataset} (mean ± std over {splits} splits)\n\n" + markdown_table(header, rows)
+        )
     return "# Tabular accuracy (DA paper Tables III-IV)\n\n" + "\n\n".join(sections) + "\n"
 
 
@@ -87,17 +94,31 @@ def image_accuracy(metrics: pd.DataFrame) -> pd.DataFrame:
 
 # Layouts of the paper tables: column labels and the (loss,) method and space they show.
 # EOS Table I's Remix row has no FE cell (its footnote: ReMix balances per batch in pixel space).
-PIXEL_VS_FE = [("SMOTE", "SMOTE", "DSM"), ("B-SMOTE", "BSMOTE", "BSMOTE"),
-               ("Bal-SVM", "BalSVM", "BalSVM"), ("Remix", "REMIX", None), ("EOS", "EOS", "EOS")]
+PIXEL_VS_FE = [
+    ("SMOTE", "SMOTE", "DSM"),
+    ("B-SMOTE", "BSMOTE", "BSMOTE"),
+    ("Bal-SVM", "BalSVM", "BalSVM"),
+    ("Remix", "REMIX", None),
+    ("EOS", "EOS", "EOS"),
+]
 # EOS Tables II and IV: their LDAM is LDAM-DRW (section IV-A); DA Table V's LDAM has no DRW.
 EOS_TABLE_LOSSES = [("CE", "CE"), ("ASL", "ASL"), ("Focal", "Focal"), ("LDAM-DRW", "LDAM_DRW")]
-LOSS_BY_FE_METHOD = [("Baseline", "Base", "input"), ("SMOTE", "DSM", "latent"),
-                     ("B-SMOTE", "BSMOTE", "latent"), ("Bal-SVM", "BalSVM", "latent"),
-                     ("EOS", "EOS", "latent")]
-DA_TABLE_V = [("Balanced", "CE", "Balanced", "input"), ("Base", "CE", "Base", "input"),
-              ("ROS", "CE", "ROS", "input"), ("LDAM", "LDAM", "Base", "input"),
-              ("REMIX", "CE", "REMIX", "input"), ("DSM", "CE", "DSM", "latent"),
-              ("EOS", "CE", "EOS", "latent")]
+LOSS_BY_FE_METHOD = [
+    ("Baseline", "Base", "input"),
+    ("SMOTE", "DSM", "latent"),
+    ("B-SMOTE", "BSMOTE", "latent"),
+    ("Bal-SVM", "BalSVM", "latent"),
+    ("EOS", "EOS", "latent"),
+]
+DA_TABLE_V = [
+    ("Balanced", "CE", "Balanced", "input"),
+    ("Base", "CE", "Base", "input"),
+    ("ROS", "CE", "ROS", "input"),
+    ("LDAM", "LDAM", "Base", "input"),
+    ("REMIX", "CE", "REMIX", "input"),
+    ("DSM", "CE", "DSM", "latent"),
+    ("EOS", "CE", "EOS", "latent"),
+]
 
 
 def image_accuracy_markdown(table: pd.DataFrame) -> str:
@@ -111,10 +132,17 @@ def image_accuracy_markdown(table: pd.DataFrame) -> str:
     for (dataset, arch), block in table.groupby(["dataset", "arch"], sort=False):
         key = (dataset, arch)
         cuts = int(block["n_cuts"].max())
-        parts = [_pixel_vs_fe(cells, key), _loss_by_fe_method(cells, key, block),
-                 _k_sweep(cells, key, block), _da_table_v(cells, key), _test_selection(table, key)]
-        sections.append(f"## {dataset}, {arch} (mean over {cuts} cuts; cells {PAPER_CELLS})\n\n"
-                        + "\n\n".join(part for part in parts if part))
+        parts = [
+            _pixel_vs_fe(cells, key),
+            _loss_by_fe_method(cells, key, block),
+            _k_sweep(cells, key, block),
+            _da_table_v(cells, key),
+            _test_selection(table, key),
+        ]
+        sections.append(
+            f"## {dataset}, {arch} (mean over {cuts} cuts; cells {PAPER_CELLS})\n\n"
+            + "\n\n".join(part for part in parts if part)
+        )
     return "# Image accuracy\n\n" + "\n\n".join(sections) + "\n"
 
 
@@ -129,21 +157,44 @@ def _test_selection(table: pd.DataFrame, key) -> str:
     if both.empty:
         return ""
     score = " / ".join(["{:.4f}"] * len(PAPER_METRICS))
-    rows = [[r["loss"], r["method"], r["space"],
-             score.format(*(r[f"{m}_mean_last"] for m in PAPER_METRICS)),
-             score.format(*(r[f"{m}_mean_best"] for m in PAPER_METRICS)),
-             f"{r['bac_mean_best'] - r['bac_mean_last']:+.4f}"] for _, r in both.iterrows()]
-    header = ["Loss", "Method", "Space", f"{SELECTION_LABELS['last']}: {PAPER_CELLS}",
-              SELECTION_LABELS["best_test_macro_f1"], "BAC gain from test selection"]
-    return ("### Model selection on the test set, as the authors' code does (not used above)\n\n"
-            + markdown_table(header, rows))
+    rows = [
+        [
+            r["loss"],
+            r["method"],
+            r["space"],
+            score.format(*(r[f"{m}_mean_last"] for m in PAPER_METRICS)),
+            score.format(*(r[f"{m}_mean_best"] for m in PAPER_METRICS)),
+            f"{r['bac_mean_best'] - r['bac_mean_last']:+.4f}",
+        ]
+        for _, r in both.iterrows()
+    ]
+    header = [
+        "Loss",
+        "Method",
+        "Space",
+        f"{SELECTION_LABELS['last']}: {PAPER_CELLS}",
+        SELECTION_LABELS["best_test_macro_f1"],
+        "BAC gain from test selection",
+    ]
+    return (
+        "### Model selection on the test set, as the authors' code does (not used above)\n\n"
+        + markdown_table(header, rows)
+    )
 
 
 def _pixel_vs_fe(cells, key) -> str:
-    rows = [[label, _scores(cells, key, "CE", pixel, "input"),
-             _scores(cells, key, "CE", fe, "latent") if fe else "–"] for label, pixel, fe in PIXEL_VS_FE]
-    return ("### Over-sampling in pixel vs feature-embedding space, CE (EOS paper Table I)\n\n"
-            + markdown_table(["Method", "Pixel space", "FE space"], rows))
+    rows = [
+        [
+            label,
+            _scores(cells, key, "CE", pixel, "input"),
+            _scores(cells, key, "CE", fe, "latent") if fe else "–",
+        ]
+        for label, pixel, fe in PIXEL_VS_FE
+    ]
+    return (
+        "### Over-sampling in pixel vs feature-embedding space, CE (EOS paper Table I)\n\n"
+        + markdown_table(["Method", "Pixel space", "FE space"], rows)
+    )
 
 
 def _eos_table_losses(block) -> list[tuple[str, str]]:
@@ -152,14 +203,20 @@ def _eos_table_losses(block) -> list[tuple[str, str]]:
     run = list(dict.fromkeys(block.loc[block["method"] == "Base", "loss"]))
     paper = [(label, loss) for label, loss in EOS_TABLE_LOSSES if loss in run]
     named = {loss for _, loss in EOS_TABLE_LOSSES}
-    return paper + [(f"{loss} (not in the paper's table)", loss) for loss in run if loss not in named]
+    return paper + [
+        (f"{loss} (not in the paper's table)", loss) for loss in run if loss not in named
+    ]
 
 
 def _loss_by_fe_method(cells, key, block) -> str:
-    rows = [[label] + [_scores(cells, key, loss, method, space) for _, method, space in LOSS_BY_FE_METHOD]
-            for label, loss in _eos_table_losses(block)]
-    return ("### Losses x FE over-sampling (EOS paper Table II)\n\n"
-            + markdown_table(["Loss"] + [label for label, *_ in LOSS_BY_FE_METHOD], rows))
+    rows = [
+        [label]
+        + [_scores(cells, key, loss, method, space) for _, method, space in LOSS_BY_FE_METHOD]
+        for label, loss in _eos_table_losses(block)
+    ]
+    return "### Losses x FE over-sampling (EOS paper Table II)\n\n" + markdown_table(
+        ["Loss"] + [label for label, *_ in LOSS_BY_FE_METHOD], rows
+    )
 
 
 def _k_sweep(cells, key, block) -> str:
@@ -169,13 +226,20 @@ def _k_sweep(cells, key, block) -> str:
     ks = sorted({k for sweep in sweeps.values() for k, _ in sweep})
     if not ks:
         return ""
-    rows = [[label] + [_scores(cells, key, loss, f"EOS_K{k}", "latent") for k in ks] for label, loss in losses]
-    return ("### EOS in FE space by K (EOS paper Table IV)\n\n"
-            + markdown_table(["Loss"] + [f"K={k}" for k in ks], rows))
+    rows = [
+        [label] + [_scores(cells, key, loss, f"EOS_K{k}", "latent") for k in ks]
+        for label, loss in losses
+    ]
+    return "### EOS in FE space by K (EOS paper Table IV)\n\n" + markdown_table(
+        ["Loss"] + [f"K={k}" for k in ks], rows
+    )
 
 
 def _da_table_v(cells, key) -> str:
-    rows = [[label, _scores(cells, key, loss, method, space)] for label, loss, method, space in DA_TABLE_V]
+    rows = [
+        [label, _scores(cells, key, loss, method, space)]
+        for label, loss, method, space in DA_TABLE_V
+    ]
     return "### Methods (DA paper Table V)\n\n" + markdown_table(["Method", PAPER_CELLS], rows)
 
 
@@ -192,7 +256,7 @@ def _eos_sweep(cells, key, loss, space) -> list[tuple[int, str]]:
     # a study without latent methods (../shared/cases/X1) has no rows of that space
     rows = cells.loc[(*key, loss)].index if (*key, loss) in cells.index else []
     names = [method for method, row_space in rows if row_space == space]
-    return sorted((int(name[len("EOS_K"):]), name) for name in names if name.startswith("EOS_K"))
+    return sorted((int(name[len("EOS_K") :]), name) for name in names if name.startswith("EOS_K"))
 
 
 def _swept_name(cells, key, loss, method, space) -> str:

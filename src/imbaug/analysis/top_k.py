@@ -53,8 +53,10 @@ def top_k_overlap(importance: dict, base_importance: dict, k: int = TOP_K) -> fl
     if not importance:
         return float("nan")
     k = min(k, len(next(iter(importance.values()))))
-    shared = sum(len(set(top_k_indices(importance[c], k)) & set(top_k_indices(base_importance[c], k)))
-                 for c in importance)
+    shared = sum(
+        len(set(top_k_indices(importance[c], k)) & set(top_k_indices(base_importance[c], k)))
+        for c in importance
+    )
     return shared / (k * len(importance))
 
 

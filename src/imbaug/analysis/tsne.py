@@ -13,7 +13,9 @@ import pandas as pd
 SUBSETS = ("train", "test", "synthetic")
 
 
-def two_class_points(groups: dict, classes: tuple[int, int], max_points: int, seed: int) -> pd.DataFrame:
+def two_class_points(
+    groups: dict, classes: tuple[int, int], max_points: int, seed: int
+) -> pd.DataFrame:
     """The FE of two classes from each subset, each (subset, class) capped at ``max_points``.
 
     Parameters
@@ -55,7 +57,9 @@ def two_class_points(groups: dict, classes: tuple[int, int], max_points: int, se
     return pd.DataFrame(rows, columns=["subset", "class", "fe"])
 
 
-def embed(points: pd.DataFrame, seed: int, perplexity: float = 30.0, threads: int = 1) -> pd.DataFrame:
+def embed(
+    points: pd.DataFrame, seed: int, perplexity: float = 30.0, threads: int = 1
+) -> pd.DataFrame:
     """2-D t-SNE (scikit-learn, PCA initialisation, seeded) of ``points['fe']``.
 
     Runs on ``threads`` OpenMP threads (default 1): on a shared machine more threads spin
@@ -86,7 +90,9 @@ def embed(points: pd.DataFrame, seed: int, perplexity: float = 30.0, threads: in
     fe = np.stack(points["fe"].to_numpy()).astype(np.float64)
     perplexity = min(perplexity, (len(fe) - 1) / 3)
     with threadpool_limits(limits=threads):
-        xy = TSNE(n_components=2, perplexity=perplexity, init="pca", random_state=seed).fit_transform(fe)
+        xy = TSNE(
+            n_components=2, perplexity=perplexity, init="pca", random_state=seed
+        ).fit_transform(fe)
     out = points.drop(columns="fe").reset_index(drop=True)
     out["x"], out["y"] = xy[:, 0], xy[:, 1]
     return out

@@ -15,7 +15,9 @@ def _matrix(weight, name: str = "weight") -> np.ndarray:
     if weight.ndim == 1:
         weight = weight[None, :]
     if weight.ndim != 2:
-        raise ValueError(f"{name} must be a (n_classes, n_features) matrix, got shape {weight.shape}")
+        raise ValueError(
+            f"{name} must be a (n_classes, n_features) matrix, got shape {weight.shape}"
+        )
     return weight
 
 
@@ -65,7 +67,9 @@ def weight_change(weight, base_weight) -> float:
     """
     weight, base_weight = _matrix(weight), _matrix(base_weight, "base_weight")
     if weight.shape != base_weight.shape:
-        raise ValueError(f"weight shape {weight.shape} differs from base_weight shape {base_weight.shape}")
+        raise ValueError(
+            f"weight shape {weight.shape} differs from base_weight shape {base_weight.shape}"
+        )
     nonzero = base_weight != 0
     if not nonzero.any():
         raise ValueError("every base weight is zero: the relative weight change is undefined")

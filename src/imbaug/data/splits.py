@@ -17,7 +17,9 @@ class Split:
     y_test: np.ndarray
 
 
-def split_indices(y: np.ndarray, split: int, test_size: float = 0.3) -> tuple[np.ndarray, np.ndarray]:
+def split_indices(
+    y: np.ndarray, split: int, test_size: float = 0.3
+) -> tuple[np.ndarray, np.ndarray]:
     """Train and test row indices of stratified split number ``split`` (its seed)."""
     rows = np.arange(len(y))
     train, test = train_test_split(rows, test_size=test_size, stratify=y, random_state=split)

@@ -55,11 +55,15 @@ class CosineHead(nn.Module):
     def forward(self, features: torch.Tensor) -> torch.Tensor:
         # float32 even under autocast: the scale would amplify bf16 rounding of the cosine.
         with torch.autocast(device_type=features.device.type, enabled=False):
-            cosine = F.normalize(features.float(), dim=1) @ F.normalize(self.weight.float(), dim=1).t()
+            cosine = (
+                F.normalize(features.float(), dim=1) @ F.normalize(self.weight.float(), dim=1).t()
+            )
         return self.scale * cosine
 
     def extra_repr(self) -> str:
-        return f"in_features={self.in_features}, out_features={self.out_features}, scale={self.scale}"
+        return (
+            f"in_features={self.in_features}, out_features={self.out_features}, scale={self.scale}"
+        )
 
 
 class ImageClassifier(nn.Module):
@@ -73,13 +77,17 @@ class ImageClassifier(nn.Module):
         self.register_buffer("input_mean", torch.zeros(1, in_channels, 1, 1))
         self.register_buffer("input_std", torch.ones(1, in_channels, 1, 1))
 
-    def set_normalization(self, mean: Sequence[float] | torch.Tensor, std: Sequence[float] | torch.Tensor) -> None:
+    def set_normalization(
+        self, mean: Sequence[float] | torch.Tensor, std: Sequence[float] | torch.Tensor
+    ) -> None:
         """Set the per-channel mean and std (of [0, 1] images) subtracted/divided on input."""
         channels = self.input_mean.shape[1]
         mean = torch.as_tensor(mean, dtype=torch.float32).reshape(-1)
         std = torch.as_tensor(std, dtype=torch.float32).reshape(-1)
         if mean.numel() != channels or std.numel() != channels:
-            raise ValueError(f"need {channels} per-channel means and stds, got {mean.numel()} and {std.numel()}")
+            raise ValueError(
+                f"need {channels} per-channel means and stds, got {mean.numel()} and {std.numel()}"
+            )
         if not bool((std > 0).all()):
             raise ValueError(f"channel std must be positive, got {std.tolist()}")
         self.input_mean.copy_(mean.view(1, channels, 1, 1))
@@ -119,13 +127,17 @@ def _init_weights(model: nn.Module) -> None:
             nn.init.zeros_(module.bias)
 
 
-def build_model(arch: str, num_classes: int, in_channels: int = 3, cosine_head: bool = False) -> ImageClassifier:
+def build_model(
+    arch: str, num_classes: int, in_channels: int = 3, cosine_head: bool = False
+) -> ImageClassifier:
     """Build an image classifier by name (see ``ARCHS``) with a linear or cosine head.
 
     Seed torch (``torch.manual_seed``) before calling for reproducible initial weights.
     """
     if num_classes < 2 or in_channels < 1:
-        raise ValueError(f"need num_classes >= 2 and in_channels >= 1, got {num_classes}, {in_channels}")
+        raise ValueError(
+            f"need num_classes >= 2 and in_channels >= 1, got {num_classes}, {in_channels}"
+        )
     backbone = _make_backbone(arch, in_channels)
     if cosine_head:
         head: nn.Module = CosineHead(backbone.out_dim, num_classes)
@@ -139,4 +151,3 @@ def build_model(arch: str, num_classes: int, in_channels: int = 3, cosine_head: 
 def count_parameters(model: nn.Module) -> int:
     """Number of trainable parameters."""
     return sum(p.numel() for p in model.parameters() if p.requires_grad)
-

@@ -12,9 +12,12 @@ class TabularMLP(nn.Module):
         super().__init__()
         self.feature_dim = max(n_features // 2, 1)
         self.encoder = nn.Sequential(
-            nn.Linear(n_features, 100), nn.ReLU(),
-            nn.Linear(100, 50), nn.ReLU(),
-            nn.Linear(50, self.feature_dim), nn.ReLU(),
+            nn.Linear(n_features, 100),
+            nn.ReLU(),
+            nn.Linear(100, 50),
+            nn.ReLU(),
+            nn.Linear(50, self.feature_dim),
+            nn.ReLU(),
         )
         self.head = nn.Linear(self.feature_dim, n_classes)
 

@@ -44,7 +44,9 @@ class WideResNet(nn.Module):
     def __init__(self, depth: int, widen: int, in_channels: int = 3, dropout: float = 0.0):
         super().__init__()
         if depth < 10 or (depth - 4) % 6 or widen < 1:
-            raise ValueError(f"WideResNet needs depth 6n+4 (n >= 1) and widen >= 1, got {depth}, {widen}")
+            raise ValueError(
+                f"WideResNet needs depth 6n+4 (n >= 1) and widen >= 1, got {depth}, {widen}"
+            )
         blocks_per_group = (depth - 4) // 6
         self.conv1 = conv3x3(in_channels, GROUP_WIDTHS[0])
         groups = []
@@ -52,7 +54,9 @@ class WideResNet(nn.Module):
         for base_width, stride in zip(GROUP_WIDTHS, GROUP_STRIDES):
             out_width = base_width * widen
             blocks = [PreActBlock(width, out_width, stride, dropout)]
-            blocks += [PreActBlock(out_width, out_width, 1, dropout) for _ in range(blocks_per_group - 1)]
+            blocks += [
+                PreActBlock(out_width, out_width, 1, dropout) for _ in range(blocks_per_group - 1)
+            ]
             groups.append(nn.Sequential(*blocks))
             width = out_width
         self.groups = nn.Sequential(*groups)

@@ -18,7 +18,14 @@ from imbaug.io import write_text
 from imbaug.losses import build_loss
 from imbaug.metrics import score
 from imbaug.models import build_model
-from imbaug.resampling import Resampled, method_name, method_spec, names, resample, settings_from_config
+from imbaug.resampling import (
+    Resampled,
+    method_name,
+    method_spec,
+    names,
+    resample,
+    settings_from_config,
+)
 from imbaug.training.image import TrainConfig, dataset_normalization, predict, train_image_model
 
 # Built-in methods that resample the pixels before training (from the method registry).
@@ -44,11 +51,15 @@ class ImageStudy:
     normalization: dict = field(default_factory=dict)
 
     @classmethod
-    def from_config(cls, image: dict, seed: int = 0, normalization: dict | None = None) -> ImageStudy:
+    def from_config(
+        cls, image: dict, seed: int = 0, normalization: dict | None = None
+    ) -> ImageStudy:
         """From config ``image``, or the part of it a rule passes; other fields keep defaults.
         Method entries may be names or config samplers ``{name, sampler, params}``;
         ``normalization`` is the dataset's {input_mean, input_std} (:func:`load_normalization`)."""
-        settings = {key: image[key] for key in ("train", "head", "k_neighbors", "remix") if key in image}
+        settings = {
+            key: image[key] for key in ("train", "head", "k_neighbors", "remix") if key in image
+        }
         settings |= {key: tuple(image[key]) for key in ("eos_k",) if key in image}
         entries = [*image.get("methods", []), *image.get("latent_methods", [])]
         settings["configured"] = {e["name"]: e for e in entries if isinstance(e, dict)}
@@ -73,22 +84,41 @@ class ImageStudy:
             missing = [name for name in spec.settings if settings.get(name) is None]
             if missing:
                 raise ValueError(f"{method} needs config image.remix settings {missing}")
-            remix = {"method": spec.name, **{name.removeprefix("remix_"): settings[name]
-                                             for name in spec.settings}}
+            remix = {
+                "method": spec.name,
+                **{name.removeprefix("remix_"): settings[name] for name in spec.settings},
+            }
         return TrainConfig(**self.train, **self.normalization, remix=remix, seed=self.seed + cut)
 
 
-def resample_pixels(method: str, train: ImageSet, study: ImageStudy, cut: int) -> tuple[ImageSet, Resampled]:
+def resample_pixels(
+    method: str, train: ImageSet, study: ImageStudy, cut: int
+) -> tuple[ImageSet, Resampled]:
     """Input-space over-sampling on flattened pixels; synthetic images are rounded to uint8."""
     flat = train.images.reshape(len(train), -1).numpy().astype(np.float32)
-    result = resample(study.spec(method), flat, train.labels.numpy(), random_state=study.seed + cut,
-                      **study.settings())
-    pixels = np.clip(np.rint(result.X), 0, 255).astype(np.uint8).reshape(-1, *train.images.shape[1:])
+    result = resample(
+        study.spec(method),
+        flat,
+        train.labels.numpy(),
+        random_state=study.seed + cut,
+        **study.settings(),
+    )
+    pixels = (
+        np.clip(np.rint(result.X), 0, 255).astype(np.uint8).reshape(-1, *train.images.shape[1:])
+    )
     return ImageSet(torch.from_numpy(pixels), torch.from_numpy(result.y), train.classes), result
 
 
-def train_method(arch: str, loss_name: str, method: str, train: ImageSet, test: ImageSet,
-                 study: ImageStudy, cut: int, device: torch.device):
+def train_method(
+    arch: str,
+    loss_name: str,
+    method: str,
+    train: ImageSet,
+    test: ImageSet,
+    study: ImageStudy,
+    cut: int,
+    device: torch.device,
+):
     """Train end-to-end with one input-space method.
 
     Returns
@@ -110,18 +140,34 @@ def train_method(arch: str, loss_name: str, method: str, train: ImageSet, test: 
     config = study.train_config(method, cut)
     loss = build_loss(loss_name, train.class_counts(), total_epochs=config.epochs)
     torch.manual_seed(config.seed)  # initial weights
-    model = build_model(arch, len(train.classes), in_channels=train.images.shape[1],
-                        cosine_head=loss.uses_cosine_head)
+    model = build_model(
+        arch,
+        len(train.classes),
+        in_channels=train.images.shape[1],
+        cosine_head=loss.uses_cosine_head,
+    )
     selecting = config.select_epoch == "best_test_macro_f1"
     eval_set = (test.images, test.labels) if config.curve or selecting else None
     best_test = {} if selecting else None
-    log = train_image_model(model, train.images, train.labels, loss, config, device, eval_set, best_test)
+    log = train_image_model(
+        model, train.images, train.labels, loss, config, device, eval_set, best_test
+    )
     scored = {"last": model}
     if selecting:
         scored["best_test_macro_f1"] = _with_state(model, best_test["state_dict"])
-    rows = [_row(test, predict(scored_model, test.images, device), "input", method,
-                 float(log["seconds"].sum()), resample_seconds, provenance) | {"selection": selection}
-            for selection, scored_model in scored.items()]
+    rows = [
+        _row(
+            test,
+            predict(scored_model, test.images, device),
+            "input",
+            method,
+            float(log["seconds"].sum()),
+            resample_seconds,
+            provenance,
+        )
+        | {"selection": selection}
+        for selection, scored_model in scored.items()
+    ]
     return model, log, rows, provenance
 
 
@@ -160,29 +206,49 @@ def _latent_runs(study: ImageStudy):
     """(method, K) of every latent run: every K of the sweep for EOS, the first for others.
     The stages themselves are in imbaug.pipeline.image_latent."""
     for method in study.latent_methods:
-        for k in (study.eos_k if method == "EOS" else study.eos_k[:1] or (None,)):
+        for k in study.eos_k if method == "EOS" else study.eos_k[:1] or (None,):
             yield method, k
 
 
-def _row(test: ImageSet, y_pred: torch.Tensor, space: str, method: str, fit_seconds: float,
-         resample_seconds: float, resampled: Resampled) -> dict:
-    return {"space": space, "method": method,
-            **score(test.labels.numpy(), y_pred.numpy(), len(test.classes)),
-            "n_train": len(resampled.y), "n_synthetic": int(resampled.synthetic.sum()),
-            "fit_seconds": fit_seconds, "resample_seconds": resample_seconds}
+def _row(
+    test: ImageSet,
+    y_pred: torch.Tensor,
+    space: str,
+    method: str,
+    fit_seconds: float,
+    resample_seconds: float,
+    resampled: Resampled,
+) -> dict:
+    return {
+        "space": space,
+        "method": method,
+        **score(test.labels.numpy(), y_pred.numpy(), len(test.classes)),
+        "n_train": len(resampled.y),
+        "n_synthetic": int(resampled.synthetic.sum()),
+        "fit_seconds": fit_seconds,
+        "resample_seconds": resample_seconds,
+    }
 
 
 def model_record(model, arch: str, loss_name: str) -> dict:
     """What model.pt holds: plain tensors and strings, loadable with weights_only=True."""
-    return {"arch": arch, "loss": loss_name, "num_classes": model.head.weight.shape[0],
-            "in_channels": int(model.input_mean.shape[1]),
-            "cosine_head": type(model.head).__name__ == "CosineHead",
-            "state_dict": {key: value.cpu() for key, value in model.state_dict().items()}}
+    return {
+        "arch": arch,
+        "loss": loss_name,
+        "num_classes": model.head.weight.shape[0],
+        "in_channels": int(model.input_mean.shape[1]),
+        "cosine_head": type(model.head).__name__ == "CosineHead",
+        "state_dict": {key: value.cpu() for key, value in model.state_dict().items()},
+    }
 
 
 def model_from_record(record: dict):
-    model = build_model(record["arch"], record["num_classes"], in_channels=record["in_channels"],
-                        cosine_head=record["cosine_head"])
+    model = build_model(
+        record["arch"],
+        record["num_classes"],
+        in_channels=record["in_channels"],
+        cosine_head=record["cosine_head"],
+    )
     model.load_state_dict(record["state_dict"])
     return model
 

@@ -26,7 +26,13 @@ import torch
 
 from imbaug.analysis.cnn_embeddings import class_profile, class_summary, linear_form
 from imbaug.analysis.generalization_gap import class_gaps
-from imbaug.analysis.saliency import TOP_FRACTION, class_mean, input_saliency, top_k_overlap, top_pixels
+from imbaug.analysis.saliency import (
+    TOP_FRACTION,
+    class_mean,
+    input_saliency,
+    top_k_overlap,
+    top_pixels,
+)
 from imbaug.analysis.weights import class_norms, frobenius_norm, weight_change
 
 
@@ -66,23 +72,41 @@ class AnalysedRun:
 
 def input_run(loss: str, method: str, model, features: dict) -> AnalysedRun:
     """A model trained end-to-end, with the ``features.pt`` its training job wrote."""
-    return AnalysedRun(loss, method, "input", model.eval(), features["train"].numpy(),
-                       features["train_labels"].numpy(), features["test"].numpy(),
-                       features["test_logits"].numpy())
+    return AnalysedRun(
+        loss,
+        method,
+        "input",
+        model.eval(),
+        features["train"].numpy(),
+        features["train_labels"].numpy(),
+        features["test"].numpy(),
+        features["test_logits"].numpy(),
+    )
 
 
-def latent_run(loss: str, method: str, base_model, head_state: dict, balanced: dict,
-               base_features: dict) -> AnalysedRun:
+def latent_run(
+    loss: str, method: str, base_model, head_state: dict, balanced: dict, base_features: dict
+) -> AnalysedRun:
     """The Base backbone with a retrained head, and the balanced FE set it was trained on."""
     model = copy.deepcopy(base_model)
     model.head.load_state_dict(head_state)
     with torch.no_grad():
         logits = model.head.eval()(base_features["test"]).float()
-    return AnalysedRun(loss, method, "latent", model.eval(), balanced["X"].numpy(),
-                       balanced["y"].numpy(), base_features["test"].numpy(), logits.numpy())
+    return AnalysedRun(
+        loss,
+        method,
+        "latent",
+        model.eval(),
+        balanced["X"].numpy(),
+        balanced["y"].numpy(),
+        base_features["test"].numpy(),
+        logits.numpy(),
+    )
 
 
-def reference_of(run: AnalysedRun, runs: list[AnalysedRun], reference_loss: str) -> AnalysedRun | None:
+def reference_of(
+    run: AnalysedRun, runs: list[AnalysedRun], reference_loss: str
+) -> AnalysedRun | None:
     """Base of the run's loss, or Base of ``reference_loss`` for Base itself (None for the
     reference Base, or when that Base was not run)."""
     loss = reference_loss if run.method == "Base" and run.space == "input" else run.loss
@@ -105,7 +129,10 @@ def da_layout(table: pd.DataFrame, reference_loss: str) -> pd.DataFrame:
     """Rows for the DA tables shared with the tabular study (keys ``dataset, classifier,
     method``): ``method`` becomes :func:`da_label`, the run's own name moves to
     ``run_method``, and every row is ``applicable``."""
-    labels = [da_label(l, m, s, reference_loss) for l, m, s in zip(table["loss"], table["method"], table["space"])]
+    labels = [
+        da_label(loss, m, s, reference_loss)
+        for loss, m, s in zip(table["loss"], table["method"], table["space"])
+    ]
     return table.rename(columns={"method": "run_method"}).assign(method=labels, applicable=True)
 
 
@@ -119,8 +146,10 @@ def head_norms(runs: list[AnalysedRun]) -> pd.DataFrame:
     rows = []
     for run in runs:
         counts = np.bincount(run.train_labels, minlength=len(run.head_weight))
-        rows += [{**run.key, "class": c, "norm": float(n), "n_train": int(counts[c])}
-                 for c, n in enumerate(class_norms(run.head_weight))]
+        rows += [
+            {**run.key, "class": c, "norm": float(n), "n_train": int(counts[c])}
+            for c, n in enumerate(class_norms(run.head_weight))
+        ]
     return _frame(rows, ["class", "norm", "n_train"])
 
 
@@ -131,14 +160,25 @@ def weight_changes(runs: list[AnalysedRun], reference_loss: str) -> pd.DataFrame
     for run in runs:
         reference = reference_of(run, runs, reference_loss)
         if reference is not None:
-            rows.append({**run.key, "reference_loss": reference.loss,
-                         "weight_change": weight_change(run.head_weight, reference.head_weight),
-                         "frobenius_norm": frobenius_norm(run.head_weight)})
+            rows.append(
+                {
+                    **run.key,
+                    "reference_loss": reference.loss,
+                    "weight_change": weight_change(run.head_weight, reference.head_weight),
+                    "frobenius_norm": frobenius_norm(run.head_weight),
+                }
+            )
     return _frame(rows, ["reference_loss", "weight_change", "frobenius_norm"])
 
 
-def saliency_overlaps(runs: list[AnalysedRun], reference_loss: str, test_images: torch.Tensor,
-                      test_labels: np.ndarray, device, fraction: float = TOP_FRACTION) -> pd.DataFrame:
+def saliency_overlaps(
+    runs: list[AnalysedRun],
+    reference_loss: str,
+    test_images: torch.Tensor,
+    test_labels: np.ndarray,
+    device,
+    fraction: float = TOP_FRACTION,
+) -> pd.DataFrame:
     """Per run with a reference: the share of the top ``fraction`` salient pixels it shares
     with its reference on a test image, averaged per class (``overlap_class<c>``, by true
     label) and over the classes (``overlap``, DA paper Table XI)."""
@@ -157,8 +197,14 @@ def saliency_overlaps(runs: list[AnalysedRun], reference_loss: str, test_images:
         if reference is None:
             continue
         per_class = class_mean(top_k_overlap(top(run), top(reference)), test_labels, n_classes)
-        rows.append({**run.key, "reference_loss": reference.loss, "overlap": float(np.nanmean(per_class)),
-                     **{f"overlap_class{c}": float(v) for c, v in enumerate(per_class)}})
+        rows.append(
+            {
+                **run.key,
+                "reference_loss": reference.loss,
+                "overlap": float(np.nanmean(per_class)),
+                **{f"overlap_class{c}": float(v) for c, v in enumerate(per_class)},
+            }
+        )
     columns = ["reference_loss", "overlap", *[f"overlap_class{c}" for c in range(n_classes)]]
     return _frame(rows, columns)
 
@@ -168,13 +214,21 @@ def generalization_gaps(runs: list[AnalysedRun], test_labels: np.ndarray) -> pd.
     frames = []
     n_classes = int(test_labels.max()) + 1
     for run in runs:
-        gaps = class_gaps(run.train_fe, run.train_labels, run.test_fe, test_labels,
-                          run.test_logits.argmax(1), n_classes)
+        gaps = class_gaps(
+            run.train_fe,
+            run.train_labels,
+            run.test_fe,
+            test_labels,
+            run.test_logits.argmax(1),
+            n_classes,
+        )
         frames.append(gaps.assign(**run.key))
     return _reorder(frames, ["class", "subset", "gap", "n_test"])
 
 
-def embeddings(runs: list[AnalysedRun], test_labels: np.ndarray) -> tuple[pd.DataFrame, pd.DataFrame]:
+def embeddings(
+    runs: list[AnalysedRun], test_labels: np.ndarray
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Per run: the CE summary per class and the CE profile per class and index (test set,
     true positives)."""
     summaries, profiles = [], []
@@ -183,11 +237,25 @@ def embeddings(runs: list[AnalysedRun], test_labels: np.ndarray) -> tuple[pd.Dat
         form = run.ce_form(run.test_fe)
         summaries.append(class_summary(*form, test_labels, n_classes).assign(**run.key))
         profiles.append(class_profile(*form, test_labels, n_classes).assign(**run.key))
-    return (_reorder(summaries, ["class", "n_tp", "n_features", "needed_mean", "needed_share",
-                                 "distinct_needed", "top_share"]),
-            _reorder(profiles, ["class", "index", "mean_ce", "rank", "frequency"]))
+    return (
+        _reorder(
+            summaries,
+            [
+                "class",
+                "n_tp",
+                "n_features",
+                "needed_mean",
+                "needed_share",
+                "distinct_needed",
+                "top_share",
+            ],
+        ),
+        _reorder(profiles, ["class", "index", "mean_ce", "rank", "frequency"]),
+    )
 
 
 def _reorder(frames: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
     columns = ["loss", "method", "space", *columns]
-    return pd.concat(frames, ignore_index=True)[columns] if frames else pd.DataFrame(columns=columns)
+    return (
+        pd.concat(frames, ignore_index=True)[columns] if frames else pd.DataFrame(columns=columns)
+    )

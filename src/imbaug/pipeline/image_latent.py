@@ -33,9 +33,14 @@ def model_features(model, train: ImageSet, test: ImageSet, device: torch.device)
     test_fe = extract_features(model, test.images, device)
     with torch.no_grad():
         logits = model.head.to(device).eval()(test_fe.to(device)).float().cpu()
-    return {"train": train_fe, "train_labels": train.labels, "test": test_fe,
-            "test_labels": test.labels, "test_logits": logits,
-            "extract_seconds": time.perf_counter() - start}
+    return {
+        "train": train_fe,
+        "train_labels": train.labels,
+        "test": test_fe,
+        "test_labels": test.labels,
+        "test_logits": logits,
+        "extract_seconds": time.perf_counter() - start,
+    }
 
 
 def latent_names(study: ImageStudy) -> list[str]:
@@ -68,29 +73,51 @@ def resample_features(features: dict, study: ImageStudy, cut: int) -> dict:
     sets = {}
     for method, k in _latent_runs(study):
         start = time.perf_counter()
-        result = resample(study.spec(method), X, y, random_state=study.seed + cut, **study.settings(eos_k=k))
+        result = resample(
+            study.spec(method), X, y, random_state=study.seed + cut, **study.settings(eos_k=k)
+        )
         seconds = time.perf_counter() - start
         name = _run_name(study, method, k)
-        sets[name] = {"X": torch.from_numpy(np.asarray(result.X, dtype=np.float32)),
-                      "y": torch.from_numpy(np.asarray(result.y, dtype=np.int64)),
-                      "source_index": torch.from_numpy(np.asarray(result.source_index, dtype=np.int64)),
-                      "synthetic": torch.from_numpy(np.asarray(result.synthetic, dtype=bool)),
-                      "resample_seconds": seconds}
+        sets[name] = {
+            "X": torch.from_numpy(np.asarray(result.X, dtype=np.float32)),
+            "y": torch.from_numpy(np.asarray(result.y, dtype=np.int64)),
+            "source_index": torch.from_numpy(np.asarray(result.source_index, dtype=np.int64)),
+            "synthetic": torch.from_numpy(np.asarray(result.synthetic, dtype=bool)),
+            "resample_seconds": seconds,
+        }
     return sets
 
 
 def provenance_frame(sets: dict) -> pd.DataFrame:
     """Provenance of every balanced FE set: ``method, row, label, source_index, synthetic``."""
-    frames = [pd.DataFrame({"method": name, "row": np.arange(len(data["y"])), "label": data["y"].numpy(),
-                            "source_index": data["source_index"].numpy(),
-                            "synthetic": data["synthetic"].numpy()}) for name, data in sets.items()]
+    frames = [
+        pd.DataFrame(
+            {
+                "method": name,
+                "row": np.arange(len(data["y"])),
+                "label": data["y"].numpy(),
+                "source_index": data["source_index"].numpy(),
+                "synthetic": data["synthetic"].numpy(),
+            }
+        )
+        for name, data in sets.items()
+    ]
     columns = ["method", "row", "label", "source_index", "synthetic"]
-    return pd.concat(frames, ignore_index=True)[columns] if frames else pd.DataFrame(columns=columns)
+    return (
+        pd.concat(frames, ignore_index=True)[columns] if frames else pd.DataFrame(columns=columns)
+    )
 
 
-def retrain_heads(base_head: torch.nn.Module, sets: dict, features: dict,
-                  test: ImageSet, study: ImageStudy, cut: int, device: torch.device,
-                  curve_epochs: int = 0):
+def retrain_heads(
+    base_head: torch.nn.Module,
+    sets: dict,
+    features: dict,
+    test: ImageSet,
+    study: ImageStudy,
+    cut: int,
+    device: torch.device,
+    curve_epochs: int = 0,
+):
     """Phase 3: retrain a copy of ``base_head`` on every balanced FE set and score it.
 
     With ``curve_epochs`` > ``study.head['epochs']`` the head trains on to ``curve_epochs``
@@ -109,7 +136,9 @@ def retrain_heads(base_head: torch.nn.Module, sets: dict, features: dict,
     """
     test_fe, test_labels = features["test"].to(device), test.labels
     n_classes = len(test.classes)
-    kept_epochs = int(study.head.get("epochs", inspect.signature(retrain_head).parameters["epochs"].default))
+    kept_epochs = int(
+        study.head.get("epochs", inspect.signature(retrain_head).parameters["epochs"].default)
+    )
     total = max(kept_epochs, curve_epochs)
     rows, heads, curve = [], {}, []
     for name, data in sets.items():
@@ -125,19 +154,43 @@ def retrain_heads(base_head: torch.nn.Module, sets: dict, features: dict,
                 with torch.no_grad():
                     predicted = head(test_fe).argmax(1).cpu()
                 scores = score(test_labels.numpy(), predicted.numpy(), n_classes)
-                curve.append({"method": name, "epoch": epoch + 1,
-                              **{m: scores[m] for m in ("bac", "gm", "fm")}})
+                curve.append(
+                    {
+                        "method": name,
+                        "epoch": epoch + 1,
+                        **{m: scores[m] for m in ("bac", "gm", "fm")},
+                    }
+                )
                 evaluating["seconds"] += time.perf_counter() - tick
 
-        retrain_head(base_head, data["X"], data["y"], seed=study.seed + cut, device=device,
-                     **{**study.head, "epochs": total}, epoch_callback=after_epoch)
+        retrain_head(
+            base_head,
+            data["X"],
+            data["y"],
+            seed=study.seed + cut,
+            device=device,
+            **{**study.head, "epochs": total},
+            epoch_callback=after_epoch,
+        )
         head = kept["head"]
         with torch.no_grad():
             predicted = head(test_fe).argmax(1).cpu()
-        provenance = Resampled(data["X"].numpy(), data["y"].numpy(), data["source_index"].numpy(),
-                               data["synthetic"].numpy())
-        rows.append(_row(test, predicted, "latent", name, kept["seconds"], data["resample_seconds"],
-                         provenance))
+        provenance = Resampled(
+            data["X"].numpy(),
+            data["y"].numpy(),
+            data["source_index"].numpy(),
+            data["synthetic"].numpy(),
+        )
+        rows.append(
+            _row(
+                test,
+                predicted,
+                "latent",
+                name,
+                kept["seconds"],
+                data["resample_seconds"],
+                provenance,
+            )
+        )
         heads[name] = {key: value.cpu() for key, value in head.state_dict().items()}
     return rows, heads, pd.DataFrame(curve, columns=["method", "epoch", "bac", "gm", "fm"])
-

@@ -29,8 +29,17 @@ from imbaug.training.tabular import NNSettings
 
 N_CLASSES = 2
 SOFT_COLUMNS = [f"soft{c}" for c in range(N_CLASSES)]
-PROVENANCE_COLUMNS = ["method", "row", "label", "source_index", "synthetic", "first_parent", "second_parent",
-                      "parent_weight", *SOFT_COLUMNS]
+PROVENANCE_COLUMNS = [
+    "method",
+    "row",
+    "label",
+    "source_index",
+    "synthetic",
+    "first_parent",
+    "second_parent",
+    "parent_weight",
+    *SOFT_COLUMNS,
+]
 PARENT_COLUMNS = ["first_parent", "second_parent"]
 # The NN trains with this method per batch on the original rows (fit_mlp's remix_alpha).
 PER_BATCH_NN_METHOD = "REMIX"
@@ -81,9 +90,17 @@ class TabularStudy:
         return "NN" in self.classifiers and bool(self.latent_methods)
 
     def resample(self, method: str, X: np.ndarray, y: np.ndarray, split: int) -> Resampled:
-        return resample(method, X, y, random_state=self.seed + split, k_neighbors=self.k_neighbors,
-                        eos_k=self.eos_k, remix_alpha=self.remix_alpha,
-                        remix_kappa=self.remix_kappa, remix_tau=self.remix_tau)
+        return resample(
+            method,
+            X,
+            y,
+            random_state=self.seed + split,
+            k_neighbors=self.k_neighbors,
+            eos_k=self.eos_k,
+            remix_alpha=self.remix_alpha,
+            remix_kappa=self.remix_kappa,
+            remix_tau=self.remix_tau,
+        )
 
 
 def model_key(split: int, method: str) -> str:
@@ -92,6 +109,7 @@ def model_key(split: int, method: str) -> str:
 
 
 # --- stage 1: splits -------------------------------------------------------------------------
+
 
 def make_partition(y: np.ndarray, n_splits: int, test_size: float) -> pd.DataFrame:
     """Train/test membership of every row in every split (split seed = split index).
@@ -104,8 +122,15 @@ def make_partition(y: np.ndarray, n_splits: int, test_size: float) -> pd.DataFra
     frames = []
     for split in range(n_splits):
         train, test = split_indices(y, split, test_size)
-        frames.append(pd.DataFrame({"split": split, "row": np.concatenate([train, test]),
-                                    "part": ["train"] * len(train) + ["test"] * len(test)}))
+        frames.append(
+            pd.DataFrame(
+                {
+                    "split": split,
+                    "row": np.concatenate([train, test]),
+                    "part": ["train"] * len(train) + ["test"] * len(test),
+                }
+            )
+        )
     return pd.concat(frames, ignore_index=True)
 
 
@@ -119,7 +144,9 @@ def split_rows(partition: pd.DataFrame, split: int) -> tuple[np.ndarray, np.ndar
     """
     rows = partition[partition["split"] == split]
     if rows.empty:
-        raise ValueError(f"the stored partition has no split {split}; splits: {sorted(partition.split.unique())}")
+        raise ValueError(
+            f"the stored partition has no split {split}; splits: {sorted(partition.split.unique())}"
+        )
     train = np.sort(rows.loc[rows.part == "train", "row"].to_numpy(np.int64))
     test = np.sort(rows.loc[rows.part == "test", "row"].to_numpy(np.int64))
     return train, test
@@ -131,11 +158,18 @@ def split_data(data: TabularData, partition: pd.DataFrame, split: int) -> Split:
 
     train, test = split_rows(partition, split)
     scaler = StandardScaler().fit(data.X[train])
-    return Split(scaler.transform(data.X[train]), data.y[train], scaler.transform(data.X[test]), data.y[test])
+    return Split(
+        scaler.transform(data.X[train]), data.y[train], scaler.transform(data.X[test]), data.y[test]
+    )
 
 
-def check_class_sizes(data: TabularData, partition: pd.DataFrame, methods, k_neighbors: int | None = None,
-                      eos_k: int | None = None) -> None:
+def check_class_sizes(
+    data: TabularData,
+    partition: pd.DataFrame,
+    methods,
+    k_neighbors: int | None = None,
+    eos_k: int | None = None,
+) -> None:
     """Fail before training if a training split has a class too small for a method's K.
 
     Raises
@@ -156,13 +190,22 @@ def check_class_sizes(data: TabularData, partition: pd.DataFrame, methods, k_nei
             raise TabularDataError(
                 f"dataset {data.name!r}: class {int(counts.argmin())} has {counts.min()} training "
                 f"rows in split {split}, but {method} needs at least {sizes[method]}; lower "
-                "tabular.k_neighbors / tabular.eos_k or drop the method")
+                "tabular.k_neighbors / tabular.eos_k or drop the method"
+            )
 
 
 # --- stage 2: resampling ---------------------------------------------------------------------
 
-def resample_or_reason(study: TabularStudy, dataset: str, split: int, method: str, space: str,
-                       X: np.ndarray, y: np.ndarray) -> tuple[Resampled | None, dict]:
+
+def resample_or_reason(
+    study: TabularStudy,
+    dataset: str,
+    split: int,
+    method: str,
+    space: str,
+    X: np.ndarray,
+    y: np.ndarray,
+) -> tuple[Resampled | None, dict]:
     """Resample one split with one method; a method that cannot run on this split's data
     gives ``None`` and a status row saying why, with a warning naming dataset, split and class,
     instead of failing the whole dataset (``../shared/cases/T2``).
@@ -180,21 +223,36 @@ def resample_or_reason(study: TabularStudy, dataset: str, split: int, method: st
         resampled = study.resample(method, X, y, split)
     except ValueError as error:  # config-size errors are caught earlier by check_class_sizes
         counts = np.bincount(y, minlength=N_CLASSES)
-        classes = ", ".join(f"class {c} ({counts[c]} rows)" for c in np.flatnonzero(counts < counts.max()))
+        classes = ", ".join(
+            f"class {c} ({counts[c]} rows)" for c in np.flatnonzero(counts < counts.max())
+        )
         reason = f"{error} [dataset {dataset!r}, split {split}, over-sampling {classes}]"
         logger.warning("%s not applicable: %s", name, reason)
-        return None, {**status, "applicable": False, "reason": reason, "n_train": 0,
-                      "n_synthetic": 0, "resample_seconds": time.perf_counter() - start}
-    return resampled, {**status, "n_train": len(resampled.y),
-                       "n_synthetic": int(resampled.synthetic.sum()),
-                       "resample_seconds": time.perf_counter() - start}
+        return None, {
+            **status,
+            "applicable": False,
+            "reason": reason,
+            "n_train": 0,
+            "n_synthetic": 0,
+            "resample_seconds": time.perf_counter() - start,
+        }
+    return resampled, {
+        **status,
+        "n_train": len(resampled.y),
+        "n_synthetic": int(resampled.synthetic.sum()),
+        "resample_seconds": time.perf_counter() - start,
+    }
 
 
 def resampled_frame(method: str, resampled: Resampled) -> pd.DataFrame:
     """One method's resampled set as a frame: provenance columns then features ``f0..``."""
     frame = resampled.to_frame()
     frame.insert(0, "method", method)
-    soft = resampled.soft_labels if resampled.soft_labels is not None else np.full((len(frame), N_CLASSES), np.nan)
+    soft = (
+        resampled.soft_labels
+        if resampled.soft_labels is not None
+        else np.full((len(frame), N_CLASSES), np.nan)
+    )
     for c, column in enumerate(SOFT_COLUMNS):
         frame[column] = soft[:, c]
     features = pd.DataFrame(resampled.X, columns=[f"f{i}" for i in range(resampled.X.shape[1])])
@@ -211,22 +269,35 @@ def resampled_from_frame(frame: pd.DataFrame, method: str) -> Resampled:
     """
     rows = frame[frame["method"] == method]
     if rows.empty:
-        raise KeyError(f"no resampled rows of method {method!r}; methods: {sorted(frame.method.unique())}")
+        raise KeyError(
+            f"no resampled rows of method {method!r}; methods: {sorted(frame.method.unique())}"
+        )
     soft = rows[SOFT_COLUMNS].to_numpy(np.float64)
-    X = rows[[c for c in rows.columns if c.startswith("f") and c[1:].isdigit()]].to_numpy(np.float64)
+    X = rows[[c for c in rows.columns if c.startswith("f") and c[1:].isdigit()]].to_numpy(
+        np.float64
+    )
     parents = rows[PARENT_COLUMNS].to_numpy(np.int64)
     weight = rows["parent_weight"].to_numpy(np.float64)
-    return Resampled(X, rows["label"].to_numpy(np.int64), rows["source_index"].to_numpy(np.int64),
-                     rows["synthetic"].to_numpy(bool), None if np.isnan(soft).all() else soft,
-                     None if (parents < 0).all() else parents, None if np.isnan(weight).all() else weight)
+    return Resampled(
+        X,
+        rows["label"].to_numpy(np.int64),
+        rows["source_index"].to_numpy(np.int64),
+        rows["synthetic"].to_numpy(bool),
+        None if np.isnan(soft).all() else soft,
+        None if (parents < 0).all() else parents,
+        None if np.isnan(weight).all() else weight,
+    )
 
 
-def resample_split(study: TabularStudy, dataset: str, part: Split, split: int, methods,
-                   space: str = "input") -> tuple[pd.DataFrame, list[dict]]:
+def resample_split(
+    study: TabularStudy, dataset: str, part: Split, split: int, methods, space: str = "input"
+) -> tuple[pd.DataFrame, list[dict]]:
     """Every method's resampled set of one split (stacked frame) and one status row each."""
     frames, statuses = [], []
     for method in methods:
-        resampled, status = resample_or_reason(study, dataset, split, method, space, part.X_train, part.y_train)
+        resampled, status = resample_or_reason(
+            study, dataset, split, method, space, part.X_train, part.y_train
+        )
         statuses.append(status)
         if resampled is not None:
             frames.append(resampled_frame(status["method"], resampled))
@@ -236,8 +307,15 @@ def resample_split(study: TabularStudy, dataset: str, part: Split, split: int, m
 
 # --- stage 3: fitting ------------------------------------------------------------------------
 
-def fit_model(classifier: str, method: str, resampled: Resampled, study: TabularStudy, split: int,
-              nn_settings: NNSettings | None = None):
+
+def fit_model(
+    classifier: str,
+    method: str,
+    resampled: Resampled,
+    study: TabularStudy,
+    split: int,
+    nn_settings: NNSettings | None = None,
+):
     """Fit one classifier on one resampled training set (CS = balanced class weights).
 
     ``nn_settings`` : the NN's fixed settings chosen for this method (see
@@ -250,9 +328,16 @@ def fit_model(classifier: str, method: str, resampled: Resampled, study: Tabular
     if classifier != "NN":
         return fit_sklearn(classifier, resampled.X, resampled.y, cost_sensitive=cost_sensitive)
     settings = study.nn if nn_settings is None else nn_settings
-    return fit_mlp(resampled.X, resampled.y, n_classes=N_CLASSES, settings=settings,
-                   seed=study.seed + split, soft_targets=resampled.soft_labels,
-                   cost_sensitive=cost_sensitive, remix_alpha=nn_remix_alpha(study, method))
+    return fit_mlp(
+        resampled.X,
+        resampled.y,
+        n_classes=N_CLASSES,
+        settings=settings,
+        seed=study.seed + split,
+        soft_targets=resampled.soft_labels,
+        cost_sensitive=cost_sensitive,
+        remix_alpha=nn_remix_alpha(study, method),
+    )
 
 
 def nn_remix_alpha(study: TabularStudy, method: str) -> float | None:
@@ -276,7 +361,11 @@ def nn_training_set(method: str, resampled: Resampled, part: Split) -> Resampled
     (``part.X_train``, ``part.y_train``), mixed per batch by :func:`fit_mlp` (class-balanced
     batches + mixup, Bellinger et al. 2020, Section 3, as the DA paper's NN used it); for every
     other method its stored resampled set. SVM and LG train on REMIX's fixed resampled set."""
-    return Resampled.unchanged(part.X_train, part.y_train) if method == PER_BATCH_NN_METHOD else resampled
+    return (
+        Resampled.unchanged(part.X_train, part.y_train)
+        if method == PER_BATCH_NN_METHOD
+        else resampled
+    )
 
 
 def training_sets(study: TabularStudy, frame: pd.DataFrame, part: Split | None):
@@ -291,12 +380,19 @@ def training_sets(study: TabularStudy, frame: pd.DataFrame, part: Split | None):
 
 def fit_columns(classifier: str) -> list[str]:
     """Columns of a classifier's fit table (one row per split x method, see :func:`fit_split`)."""
-    return ["split", "method", "fit_seconds", "n_train", "n_synthetic",
-            *(["epochs", "weight_decay"] if classifier == "NN" else [])]
+    return [
+        "split",
+        "method",
+        "fit_seconds",
+        "n_train",
+        "n_synthetic",
+        *(["epochs", "weight_decay"] if classifier == "NN" else []),
+    ]
 
 
-def fit_split(classifier: str, study: TabularStudy, frame: pd.DataFrame, split: int,
-              part: Split | None = None) -> tuple[dict, list[dict]]:
+def fit_split(
+    classifier: str, study: TabularStudy, frame: pd.DataFrame, split: int, part: Split | None = None
+) -> tuple[dict, list[dict]]:
     """Fit ``classifier`` on every applicable method's set of one split.
 
     Parameters
@@ -318,10 +414,23 @@ def fit_split(classifier: str, study: TabularStudy, frame: pd.DataFrame, split: 
         start = time.perf_counter()
         chosen = nn_method_settings(study, method, part, split) if classifier == "NN" else None
         trained = nn_training_set(method, resampled, part) if classifier == "NN" else resampled
-        models[model_key(split, method)] = fit_model(classifier, method, trained, study, split, chosen)
-        fits.append({"split": split, "method": method, "fit_seconds": time.perf_counter() - start,
-                     "n_train": len(trained.y), "n_synthetic": int(trained.synthetic.sum()),
-                     **({"epochs": chosen.epochs, "weight_decay": chosen.weight_decay[0]} if chosen else {})})
+        models[model_key(split, method)] = fit_model(
+            classifier, method, trained, study, split, chosen
+        )
+        fits.append(
+            {
+                "split": split,
+                "method": method,
+                "fit_seconds": time.perf_counter() - start,
+                "n_train": len(trained.y),
+                "n_synthetic": int(trained.synthetic.sum()),
+                **(
+                    {"epochs": chosen.epochs, "weight_decay": chosen.weight_decay[0]}
+                    if chosen
+                    else {}
+                ),
+            }
+        )
     return models, fits
 
 
@@ -342,20 +451,37 @@ def nn_method_settings(study: TabularStudy, method: str, part: Split, split: int
     if not study.nn.needs_selection:
         return study.nn
     seed = study.seed + split
-    fit_rows, val_rows = inner_split(part.y_train, n_classes=N_CLASSES, settings=study.nn, seed=seed)
+    fit_rows, val_rows = inner_split(
+        part.y_train, n_classes=N_CLASSES, settings=study.nn, seed=seed
+    )
     X, y = part.X_train[fit_rows], part.y_train[fit_rows]
     entries = {method_name(m): m for m in study.methods}
     try:
-        inner = (Resampled.unchanged(X, y) if method in ("Base", "CS", PER_BATCH_NN_METHOD)
-                 else study.resample(entries.get(method, method), X, y, split))
+        inner = (
+            Resampled.unchanged(X, y)
+            if method in ("Base", "CS", PER_BATCH_NN_METHOD)
+            else study.resample(entries.get(method, method), X, y, split)
+        )
     except ValueError as error:
-        logger.warning("NN settings of %s on split %d: %s cannot run on the inner-train rows (%s); "
-                       "using Base's", method, split, method, error)
+        logger.warning(
+            "NN settings of %s on split %d: %s cannot run on the inner-train rows (%s); "
+            "using Base's",
+            method,
+            split,
+            method,
+            error,
+        )
         return nn_method_settings(study, "Base", part, split)
-    return choose_mlp_settings((inner.X, inner.y), (part.X_train[val_rows], part.y_train[val_rows]),
-                               n_classes=N_CLASSES, settings=study.nn, seed=seed,
-                               soft_targets=inner.soft_labels, cost_sensitive=method == "CS",
-                               remix_alpha=nn_remix_alpha(study, method))
+    return choose_mlp_settings(
+        (inner.X, inner.y),
+        (part.X_train[val_rows], part.y_train[val_rows]),
+        n_classes=N_CLASSES,
+        settings=study.nn,
+        seed=seed,
+        soft_targets=inner.soft_labels,
+        cost_sensitive=method == "CS",
+        remix_alpha=nn_remix_alpha(study, method),
+    )
 
 
 def nn_methods(study: TabularStudy) -> tuple[str, ...]:
@@ -368,6 +494,7 @@ def nn_methods(study: TabularStudy) -> tuple[str, ...]:
 
 
 # --- stage 4: latent space (three-phase framework) -------------------------------------------
+
 
 def latent_split(study: TabularStudy, dataset: str, base_nn, part: Split, split: int):
     """Resample the Base NN's d//2 training features with every latent method and retrain a copy
@@ -385,8 +512,12 @@ def latent_split(study: TabularStudy, dataset: str, base_nn, part: Split, split:
     from imbaug.training.tabular import mlp_features
 
     latent_train = mlp_features(base_nn, part.X_train)
-    latent = Split(latent_train, part.y_train, np.empty((0, latent_train.shape[1])), part.y_test[:0])
-    frame, statuses = resample_split(study, dataset, latent, split, study.latent_methods, space="latent")
+    latent = Split(
+        latent_train, part.y_train, np.empty((0, latent_train.shape[1])), part.y_test[:0]
+    )
+    frame, statuses = resample_split(
+        study, dataset, latent, split, study.latent_methods, space="latent"
+    )
     heads = {}
     for status in statuses:
         start = time.perf_counter()
@@ -394,24 +525,48 @@ def latent_split(study: TabularStudy, dataset: str, base_nn, part: Split, split:
             resampled = resampled_from_frame(frame, status["method"])
             labels = resampled.y if resampled.soft_labels is None else resampled.soft_labels
             heads[status["method"]] = retrain_head(
-                base_nn.head, torch.tensor(resampled.X, dtype=torch.float32), torch.tensor(np.array(labels)),
-                epochs=study.head_epochs, seed=study.seed + split, device=torch.device("cpu"))
+                base_nn.head,
+                torch.tensor(resampled.X, dtype=torch.float32),
+                torch.tensor(np.array(labels)),
+                epochs=study.head_epochs,
+                seed=study.seed + split,
+                device=torch.device("cpu"),
+            )
         status["fit_seconds"] = time.perf_counter() - start
     return heads, frame, statuses
 
 
 # --- stage 5: evaluation ---------------------------------------------------------------------
 
-def metrics_row(dataset: str, classifier: str, status: dict, y_test=None, y_pred=None,
-                fit_seconds: float = float("nan")) -> dict:
+
+def metrics_row(
+    dataset: str,
+    classifier: str,
+    status: dict,
+    y_test=None,
+    y_pred=None,
+    fit_seconds: float = float("nan"),
+) -> dict:
     """One metrics row; a method not applicable on this split gets NaN scores and its reason."""
-    scores = (score(y_test, y_pred, N_CLASSES) if status["applicable"]
-              else {"bac": np.nan, "gm": np.nan, "fm": np.nan, "recall": [np.nan] * N_CLASSES})
-    return {"dataset": dataset, "split": status["split"], "space": status["space"],
-            "method": status["method"], "classifier": classifier, **scores,
-            "applicable": status["applicable"], "reason": status["reason"],
-            "n_train": status["n_train"], "n_synthetic": status["n_synthetic"],
-            "fit_seconds": fit_seconds, "resample_seconds": status["resample_seconds"]}
+    scores = (
+        score(y_test, y_pred, N_CLASSES)
+        if status["applicable"]
+        else {"bac": np.nan, "gm": np.nan, "fm": np.nan, "recall": [np.nan] * N_CLASSES}
+    )
+    return {
+        "dataset": dataset,
+        "split": status["split"],
+        "space": status["space"],
+        "method": status["method"],
+        "classifier": classifier,
+        **scores,
+        "applicable": status["applicable"],
+        "reason": status["reason"],
+        "n_train": status["n_train"],
+        "n_synthetic": status["n_synthetic"],
+        "fit_seconds": fit_seconds,
+        "resample_seconds": status["resample_seconds"],
+    }
 
 
 def predict(classifier: str, model, X: np.ndarray) -> np.ndarray:
@@ -423,8 +578,14 @@ def predict(classifier: str, model, X: np.ndarray) -> np.ndarray:
     return predict_mlp(model, X)
 
 
-def evaluate_models(data: TabularData, partition: pd.DataFrame, classifier: str, models: dict,
-                    statuses: pd.DataFrame, fits: pd.DataFrame) -> pd.DataFrame:
+def evaluate_models(
+    data: TabularData,
+    partition: pd.DataFrame,
+    classifier: str,
+    models: dict,
+    statuses: pd.DataFrame,
+    fits: pd.DataFrame,
+) -> pd.DataFrame:
     """One metrics row per status row (split x space x method), scored on the split's test rows.
 
     ``n_train`` and ``n_synthetic`` are the resampled set's (``statuses``), unless ``fits``
@@ -437,10 +598,19 @@ def evaluate_models(data: TabularData, partition: pd.DataFrame, classifier: str,
         If an applicable method has no stored model.
     """
     fit_seconds = {(r.split, "input", r.method): r.fit_seconds for r in fits.itertuples()}
-    fit_seconds |= {(r.split, "latent", r.method): r.fit_seconds
-                    for r in statuses[statuses.space == "latent"].itertuples() if "fit_seconds" in statuses}
-    trained = ({(r.split, "input", r.method): {"n_train": r.n_train, "n_synthetic": r.n_synthetic}
-                for r in fits.itertuples()} if {"n_train", "n_synthetic"} <= set(fits) else {})
+    fit_seconds |= {
+        (r.split, "latent", r.method): r.fit_seconds
+        for r in statuses[statuses.space == "latent"].itertuples()
+        if "fit_seconds" in statuses
+    }
+    trained = (
+        {
+            (r.split, "input", r.method): {"n_train": r.n_train, "n_synthetic": r.n_synthetic}
+            for r in fits.itertuples()
+        }
+        if {"n_train", "n_synthetic"} <= set(fits)
+        else {}
+    )
     rows, parts = [], {}
     for status in statuses.to_dict("records"):
         key = (status["split"], status["space"], status["method"])
@@ -449,11 +619,21 @@ def evaluate_models(data: TabularData, partition: pd.DataFrame, classifier: str,
             rows.append(metrics_row(data.name, classifier, status))
             continue
         if key not in models:
-            raise KeyError(f"dataset {data.name!r}: no stored {classifier} model for split {key[0]}, "
-                           f"{key[1]} method {key[2]}")
+            raise KeyError(
+                f"dataset {data.name!r}: no stored {classifier} model for split {key[0]}, "
+                f"{key[1]} method {key[2]}"
+            )
         if status["split"] not in parts:
             parts[status["split"]] = split_data(data, partition, status["split"])
         part = parts[status["split"]]
-        rows.append(metrics_row(data.name, classifier, status, part.y_test,
-                                predict(classifier, models[key], part.X_test), fit_seconds.get(key, np.nan)))
+        rows.append(
+            metrics_row(
+                data.name,
+                classifier,
+                status,
+                part.y_test,
+                predict(classifier, models[key], part.X_test),
+                fit_seconds.get(key, np.nan),
+            )
+        )
     return pd.DataFrame(rows)

@@ -15,8 +15,9 @@ from imbaug.pipeline.tabular import predict, split_data
 TOP_BARS = 5  # DA paper Figs 11-12 show the top-5 features per class
 
 
-def analyse(classifier: str, names, data, partition, models: dict, statuses: pd.DataFrame,
-            provenance: dict) -> dict[str, pd.DataFrame]:
+def analyse(
+    classifier: str, names, data, partition, models: dict, statuses: pd.DataFrame, provenance: dict
+) -> dict[str, pd.DataFrame]:
     """Every analysis ``names`` of one classifier of one dataset.
 
     Parameters
@@ -33,11 +34,17 @@ def analyse(classifier: str, names, data, partition, models: dict, statuses: pd.
     -------
     dict name -> DataFrame, each with ``dataset`` and ``classifier`` columns.
     """
-    functions = {"support_vectors": _support_vectors, "weights": _weights, "top_k": _top_k,
-                 "embeddings": _embeddings}
+    functions = {
+        "support_vectors": _support_vectors,
+        "weights": _weights,
+        "top_k": _top_k,
+        "embeddings": _embeddings,
+    }
     context = _Context(classifier, data, partition, models, statuses, provenance)
-    return {name: functions[name](context).assign(dataset=data.name, classifier=classifier)
-            for name in names}
+    return {
+        name: functions[name](context).assign(dataset=data.name, classifier=classifier)
+        for name in names
+    }
 
 
 class _Context:
@@ -62,7 +69,13 @@ class _Context:
 
 
 def _row(split, space, method, model, **values) -> dict:
-    return {"split": split, "space": space, "method": method, "applicable": model is not None, **values}
+    return {
+        "split": split,
+        "space": space,
+        "method": method,
+        "applicable": model is not None,
+        **values,
+    }
 
 
 def _support_vectors(ctx: _Context) -> pd.DataFrame:
@@ -77,9 +90,14 @@ def _support_vectors(ctx: _Context) -> pd.DataFrame:
         if split not in bases:
             base = ctx.base(split)
             base_source = ctx.provenance[split].query("method == 'Base'")["source_index"].to_numpy()
-            bases[split] = support_vectors.sv_summary(base, base_source) if base is not None else None
-        values = (support_vectors.compare_to_base(summary, bases[split]) if bases[split]
-                  else {k: v for k, v in summary.items() if k != "sv_source"})
+            bases[split] = (
+                support_vectors.sv_summary(base, base_source) if base is not None else None
+            )
+        values = (
+            support_vectors.compare_to_base(summary, bases[split])
+            if bases[split]
+            else {k: v for k, v in summary.items() if k != "sv_source"}
+        )
         rows.append(_row(split, space, method, model, **values))
     return pd.DataFrame(rows)
 
@@ -100,11 +118,25 @@ def _weights(ctx: _Context) -> pd.DataFrame:
         weight = classification_weight(ctx.classifier, model)
         base = ctx.base(split)
         norms = weights.class_norms(weight)
-        per_class = {f"norm_class{c}": norms[c] for c in range(len(norms))} if len(norms) > 1 else {}
-        change = (weights.weight_change(weight, classification_weight(ctx.classifier, base))
-                  if base is not None else np.nan)
-        rows.append(_row(split, space, method, model, frobenius_norm=weights.frobenius_norm(weight),
-                         **per_class, weight_change=change))
+        per_class = (
+            {f"norm_class{c}": norms[c] for c in range(len(norms))} if len(norms) > 1 else {}
+        )
+        change = (
+            weights.weight_change(weight, classification_weight(ctx.classifier, base))
+            if base is not None
+            else np.nan
+        )
+        rows.append(
+            _row(
+                split,
+                space,
+                method,
+                model,
+                frobenius_norm=weights.frobenius_norm(weight),
+                **per_class,
+                weight_change=change,
+            )
+        )
     return pd.DataFrame(rows)
 
 
@@ -128,19 +160,33 @@ def _top_k(ctx: _Context) -> pd.DataFrame:
             base = ctx.base(split)
             bases[split] = _importance(ctx, split, base) if base is not None else None
         importance = _importance(ctx, split, model)
-        overlap = (top_k.top_k_overlap(importance, bases[split])
-                   if bases[split] is not None and set(bases[split]) == set(importance) else np.nan)
+        overlap = (
+            top_k.top_k_overlap(importance, bases[split])
+            if bases[split] is not None and set(bases[split]) == set(importance)
+            else np.nan
+        )
         for label, values in importance.items():
             for rank, feature in enumerate(top_k.top_k_indices(values, TOP_BARS)):
-                rows.append(_row(split, space, method, model, overlap=overlap, **{"class": label},
-                                 rank=rank, feature=ctx.data.feature_names[feature],
-                                 importance=values[feature]))
+                rows.append(
+                    _row(
+                        split,
+                        space,
+                        method,
+                        model,
+                        overlap=overlap,
+                        **{"class": label},
+                        rank=rank,
+                        feature=ctx.data.feature_names[feature],
+                        importance=values[feature],
+                    )
+                )
     return pd.DataFrame(rows)
 
 
 def _embeddings(ctx: _Context) -> pd.DataFrame:
-    contributions = (embeddings.svm_contributions if ctx.classifier == "SVM"
-                     else embeddings.linear_contributions)
+    contributions = (
+        embeddings.svm_contributions if ctx.classifier == "SVM" else embeddings.linear_contributions
+    )
     rows = []
     for split, space, method, model in ctx.runs():
         if model is None:
@@ -148,7 +194,9 @@ def _embeddings(ctx: _Context) -> pd.DataFrame:
             continue
         part = ctx.part(split)
         ce, bias = contributions(model, part.X_test)
-        for summary in embeddings.class_summaries(ce, bias, part.y_test, predict(ctx.classifier, model, part.X_test)):
+        for summary in embeddings.class_summaries(
+            ce, bias, part.y_test, predict(ctx.classifier, model, part.X_test)
+        ):
             profile = pd.DataFrame(summary.pop("profile"))
             for record in profile.to_dict("records"):
                 rows.append(_row(split, space, method, model, **summary, **record))

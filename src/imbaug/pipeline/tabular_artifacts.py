@@ -3,7 +3,12 @@ pickle) and NN bundles as plain tensor dicts loaded with ``weights_only=True``."
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from imbaug.io import atomic_path, load_torch, save_torch
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def save_sklearn_models(models: dict, path) -> None:
@@ -34,8 +39,13 @@ def load_sklearn_models(path) -> dict:
 
 def save_nn_models(models: dict, n_features: int, path) -> None:
     """Store ``{model_key: TabularMLP}`` as state dicts plus the input width."""
-    save_torch({"n_features": int(n_features),
-                "models": {key: model.state_dict() for key, model in models.items()}}, path)
+    save_torch(
+        {
+            "n_features": int(n_features),
+            "models": {key: model.state_dict() for key, model in models.items()},
+        },
+        path,
+    )
 
 
 def load_nn_models(path, n_classes: int = 2) -> dict:
@@ -78,7 +88,7 @@ def with_head(network, head):
     return combined.eval()
 
 
-def load_tabular_models(classifier: str, inputs) -> tuple[dict, "pd.DataFrame"]:
+def load_tabular_models(classifier: str, inputs) -> tuple[dict, pd.DataFrame]:
     """Every stored model of one classifier of a dataset, and the status rows they belong to.
 
     Parameters
@@ -102,8 +112,11 @@ def load_tabular_models(classifier: str, inputs) -> tuple[dict, "pd.DataFrame"]:
         stored = load_sklearn_models(inputs["model"])
     else:
         stored = load_nn_models(inputs["model"])
-    models = {(_split_of(key), "input", method): model for key, model in stored.items()
-              for method in [key.split("/", 1)[1]]}
+    models = {
+        (_split_of(key), "input", method): model
+        for key, model in stored.items()
+        for method in [key.split("/", 1)[1]]
+    }
     if classifier == "NN" and "heads" in inputs.keys():
         statuses.append(read_parquet(inputs["latent_status"]))
         for key, head in load_heads(inputs["heads"]).items():

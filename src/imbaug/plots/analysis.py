@@ -32,12 +32,25 @@ def _empty(path, title: str) -> None:
 
 def _method_legend(fig, methods) -> None:
     handles = [plt.Rectangle((0, 0), 1, 1, color=method_colour(m)) for m in methods]
-    fig.legend(handles, methods, loc="center left", bbox_to_anchor=(1.0, 0.5), frameon=False,
-               title="method")
+    fig.legend(
+        handles,
+        methods,
+        loc="center left",
+        bbox_to_anchor=(1.0, 0.5),
+        frameon=False,
+        title="method",
+    )
 
 
-def method_bars(table: pd.DataFrame, value: str, title: str, ylabel: str, path,
-                reference: float | None = None, skip=("Base",)) -> None:
+def method_bars(
+    table: pd.DataFrame,
+    value: str,
+    title: str,
+    ylabel: str,
+    path,
+    reference: float | None = None,
+    skip=("Base",),
+) -> None:
     """Grouped bars: datasets along x, one bar per method (std over splits as error bars).
 
     Parameters
@@ -56,10 +69,22 @@ def method_bars(table: pd.DataFrame, value: str, title: str, ylabel: str, path,
     for j, method in enumerate(methods):
         x = np.arange(len(datasets)) + (j - (len(methods) - 1) / 2) * width
         heights = [cells[value].get((d, method), np.nan) for d in datasets]
-        errors = ([cells[f"{value}_std"].get((d, method), np.nan) for d in datasets]
-                  if f"{value}_std" in cells else None)
-        ax.bar(x, heights, width, yerr=errors, color=method_colour(method), edgecolor="black",
-               linewidth=0.3, capsize=2, label=method)
+        errors = (
+            [cells[f"{value}_std"].get((d, method), np.nan) for d in datasets]
+            if f"{value}_std" in cells
+            else None
+        )
+        ax.bar(
+            x,
+            heights,
+            width,
+            yerr=errors,
+            color=method_colour(method),
+            edgecolor="black",
+            linewidth=0.3,
+            capsize=2,
+            label=method,
+        )
     if reference is not None:
         ax.axhline(reference, color="grey", linestyle="--", linewidth=1)
     ax.set_xticks(np.arange(len(datasets)), datasets)
@@ -82,9 +107,14 @@ def class_bars(table: pd.DataFrame, values: dict[str, str], title: str, ylabel: 
     if table.empty:
         return _empty(path, title)
     datasets = _ordered(table["dataset"])
-    fig, axes = plt.subplots(1, len(datasets), figsize=(4.2 * len(datasets) + 1, 3.6), squeeze=False,
-                             sharey=True)
-    series = [(column, label, c) for column, label in values.items() for c in sorted(table["class"].unique())]
+    fig, axes = plt.subplots(
+        1, len(datasets), figsize=(4.2 * len(datasets) + 1, 3.6), squeeze=False, sharey=True
+    )
+    series = [
+        (column, label, c)
+        for column, label in values.items()
+        for c in sorted(table["class"].unique())
+    ]
     width = 0.8 / len(series)
     shades = {0: 1.0, 1: 0.55}
     for ax, dataset in zip(axes[0], datasets):
@@ -95,9 +125,16 @@ def class_bars(table: pd.DataFrame, values: dict[str, str], title: str, ylabel: 
             x = np.arange(len(methods)) + (j - (len(series) - 1) / 2) * width
             colour = CLASS_COLOURS[CLASS_NAMES.get(int(c), "minority")]
             alpha = shades[list(values).index(column) % 2]
-            ax.bar(x, [cells[column].get((m, c), np.nan) for m in methods], width, color=colour,
-                   alpha=alpha, edgecolor="black", linewidth=0.3,
-                   label=f"{label}{CLASS_NAMES.get(int(c), c)} (class {int(c)})")
+            ax.bar(
+                x,
+                [cells[column].get((m, c), np.nan) for m in methods],
+                width,
+                color=colour,
+                alpha=alpha,
+                edgecolor="black",
+                linewidth=0.3,
+                label=f"{label}{CLASS_NAMES.get(int(c), c)} (class {int(c)})",
+            )
         ax.set_xticks(np.arange(len(methods)), methods, rotation=45, ha="right")
         ax.set_title(dataset)
         ax.set_xlabel("method")
@@ -115,7 +152,9 @@ def sorted_profiles(profiles: pd.DataFrame, title: str, path, label: int = 1) ->
     if profiles.empty:
         return _empty(path, title)
     datasets = _ordered(profiles["dataset"])
-    fig, axes = plt.subplots(1, len(datasets), figsize=(4.2 * len(datasets) + 1, 3.4), squeeze=False)
+    fig, axes = plt.subplots(
+        1, len(datasets), figsize=(4.2 * len(datasets) + 1, 3.4), squeeze=False
+    )
     methods = _ordered(profiles["method"])
     for ax, dataset in zip(axes[0], datasets):
         block = profiles[profiles["dataset"] == dataset]
@@ -139,15 +178,24 @@ def frequency_vs_magnitude(profiles: pd.DataFrame, title: str, path, top: int = 
     if profiles.empty:
         return _empty(path, title)
     datasets = _ordered(profiles["dataset"])
-    fig, axes = plt.subplots(1, len(datasets), figsize=(4.2 * len(datasets) + 1, 3.4), squeeze=False)
+    fig, axes = plt.subplots(
+        1, len(datasets), figsize=(4.2 * len(datasets) + 1, 3.4), squeeze=False
+    )
     methods = _ordered(profiles["method"])
     for ax, dataset in zip(axes[0], datasets):
         block = profiles[profiles["dataset"] == dataset]
         for method in methods:
             for label, marker in ((0, "o"), (1, "^")):
                 points = block[(block["method"] == method) & (block["class"] == label)]
-                ax.scatter(points["mean_ce"], points["frequency"], color=method_colour(method),
-                           marker=marker, s=22, edgecolor="black", linewidth=0.3)
+                ax.scatter(
+                    points["mean_ce"],
+                    points["frequency"],
+                    color=method_colour(method),
+                    marker=marker,
+                    s=22,
+                    edgecolor="black",
+                    linewidth=0.3,
+                )
         ax.set_title(dataset)
         ax.set_xlabel("class-mean CE (magnitude)")
     axes[0][0].set_ylabel("instances needing the CE (count)")
@@ -163,14 +211,26 @@ def top_features(table: pd.DataFrame, title: str, ylabel: str, path) -> None:
         return _empty(path, title)
     methods = _ordered(table["method"])
     classes = sorted(table["class"].unique())
-    fig, axes = plt.subplots(len(classes), len(methods), figsize=(2.2 * len(methods) + 1, 2.6 * len(classes)),
-                             squeeze=False, sharey="row")
+    fig, axes = plt.subplots(
+        len(classes),
+        len(methods),
+        figsize=(2.2 * len(methods) + 1, 2.6 * len(classes)),
+        squeeze=False,
+        sharey="row",
+    )
     for i, label in enumerate(classes):
         for j, method in enumerate(methods):
             ax = axes[i][j]
-            bars = table[(table["method"] == method) & (table["class"] == label)].sort_values("rank")
-            ax.bar(range(len(bars)), bars["importance"], color=method_colour(method), edgecolor="black",
-                   linewidth=0.3)
+            bars = table[(table["method"] == method) & (table["class"] == label)].sort_values(
+                "rank"
+            )
+            ax.bar(
+                range(len(bars)),
+                bars["importance"],
+                color=method_colour(method),
+                edgecolor="black",
+                linewidth=0.3,
+            )
             ax.set_xticks(range(len(bars)), bars["feature"].astype(str), rotation=60, fontsize=7)
             if i == 0:
                 ax.set_title(method)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-
 from matplotlib.ticker import MaxNLocator
 
 from imbaug.plots.style import CLASS_COLOURS, method_colour, plt, save_figure
@@ -29,7 +28,9 @@ SWEEP_MARKERS = ("o", "s", "^", "D", "v", "P")
 
 def _markers(methods) -> dict:
     """A marker per method; the K of an EOS sweep (EOS_K<k>, one colour) get different ones."""
-    swept = sorted({m for m in methods if m.startswith("EOS_K")}, key=lambda m: int(m.removeprefix("EOS_K")))
+    swept = sorted(
+        {m for m in methods if m.startswith("EOS_K")}, key=lambda m: int(m.removeprefix("EOS_K"))
+    )
     markers = {m: SWEEP_MARKERS[i % len(SWEEP_MARKERS)] for i, m in enumerate(swept)}
     return {m: markers.get(m, "o") for m in methods}
 
@@ -45,8 +46,9 @@ def _runs(frame: pd.DataFrame):
 
 
 def _axes(n: int, width: float = 5.2, height: float = 3.6):
-    fig, axes = plt.subplots(1, n, figsize=(width * n + 2.2, height), squeeze=False,
-                             gridspec_kw={"wspace": 0.45})
+    fig, axes = plt.subplots(
+        1, n, figsize=(width * n + 2.2, height), squeeze=False, gridspec_kw={"wspace": 0.45}
+    )
     for ax in axes[0]:
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     return fig, axes[0]
@@ -68,8 +70,14 @@ def _class_lines(ax, frame: pd.DataFrame, value: str) -> None:
         run = frame[(frame.method == method) & (frame.space == space)]
         per_cut = run.pivot_table(index="class", columns="cut", values=value)
         style = _style(method, space)
-        ax.plot(per_cut.index, per_cut.mean(axis=1), marker=markers[method], markersize=3,
-                label=run_label(method, space), **style)
+        ax.plot(
+            per_cut.index,
+            per_cut.mean(axis=1),
+            marker=markers[method],
+            markersize=3,
+            label=run_label(method, space),
+            **style,
+        )
         if per_cut.shape[1] > 1:
             for cut in per_cut.columns:
                 ax.scatter(per_cut.index, per_cut[cut], s=6, alpha=0.35, color=style["color"])
@@ -83,17 +91,24 @@ def plot_generalization_gap(gaps: pd.DataFrame, norms: pd.DataFrame, path, title
     fig, axes = _axes(len(losses))
     for ax, loss in zip(axes, losses):
         _class_lines(ax, gaps[gaps.loss == loss], "gap")
-        ax.set(title=f"loss {loss}", xlabel="class (0 = largest train class)",
-               ylabel="generalization gap (FE units, mean over dims)")
+        ax.set(
+            title=f"loss {loss}",
+            xlabel="class (0 = largest train class)",
+            ylabel="generalization gap (FE units, mean over dims)",
+        )
         base = norms[(norms.loss == loss) & (norms.method == "Base") & (norms.space == "input")]
         if len(base):
             counts = base.groupby("class")["n_train"].mean()
             twin = ax.twinx()
-            twin.plot(counts.index, counts.values, color="black", linewidth=1, label="train images (Base)")
+            twin.plot(
+                counts.index, counts.values, color="black", linewidth=1, label="train images (Base)"
+            )
             twin.set_ylabel("train images per class", color="black")
             twin.set_ylim(bottom=0)
     handles, labels = _merged_legend(axes)
-    fig.legend(handles + [plt.Line2D([], [], color="black")], labels + ["train images (Base)"], **LEGEND)
+    fig.legend(
+        handles + [plt.Line2D([], [], color="black")], labels + ["train images (Base)"], **LEGEND
+    )
     _suptitle(fig, f"{title}: generalization gap per class (EOS paper Fig 3; {_cut_note(gaps)})")
     save_figure(fig, path)
 
@@ -101,7 +116,9 @@ def plot_generalization_gap(gaps: pd.DataFrame, norms: pd.DataFrame, path, title
 def plot_gap_tp_fp(gaps: pd.DataFrame, path, title: str) -> None:
     """EOS paper Fig 4: generalization gap of true vs false positives, mean over classes."""
     frame = gaps[gaps.subset.isin(["TP", "FP"])].dropna(subset=["gap"])
-    frame = frame.assign(run=[run_label(m, s, l) for m, s, l in zip(frame.method, frame.space, frame.loss)])
+    frame = frame.assign(
+        run=[run_label(m, s, loss) for m, s, loss in zip(frame.method, frame.space, frame.loss)]
+    )
     per_cut = frame.groupby(["run", "subset", "cut"], sort=False)["gap"].mean().reset_index()
     runs = list(dict.fromkeys(per_cut["run"]))
     fig, ax = plt.subplots(figsize=(max(6, 0.9 * len(runs) + 3), 4))
@@ -114,8 +131,10 @@ def plot_gap_tp_fp(gaps: pd.DataFrame, path, title: str) -> None:
             values = part.loc[part.run == run, "gap"]
             ax.scatter(np.full(len(values), i + offset), values, s=8, color="black", zorder=3)
     ax.set_xticks(x, runs, rotation=45, ha="right")
-    ax.set(ylabel="generalization gap (FE units, mean over classes)",
-           title=f"{title}: gap of true vs false positives (EOS paper Fig 4; {_cut_note(gaps)})")
+    ax.set(
+        ylabel="generalization gap (FE units, mean over classes)",
+        title=f"{title}: gap of true vs false positives (EOS paper Fig 4; {_cut_note(gaps)})",
+    )
     ax.legend(**LEGEND)
     save_figure(fig, path)
 
@@ -126,11 +145,17 @@ def plot_head_norms(norms: pd.DataFrame, path, title: str) -> None:
     fig, axes = _axes(len(losses))
     for ax, loss in zip(axes, losses):
         _class_lines(ax, norms[norms.loss == loss], "norm")
-        ax.set(title=f"loss {loss}", xlabel="class (0 = largest train class)",
-               ylabel="head weight norm (L2, unitless)")
+        ax.set(
+            title=f"loss {loss}",
+            xlabel="class (0 = largest train class)",
+            ylabel="head weight norm (L2, unitless)",
+        )
     handles, labels = _merged_legend(axes)
     fig.legend(handles, labels, **LEGEND)
-    _suptitle(fig, f"{title}: per-class head weight norms (DA paper Fig 10, EOS paper Fig 5; {_cut_note(norms)})")
+    _suptitle(
+        fig,
+        f"{title}: per-class head weight norms (DA paper Fig 10, EOS paper Fig 5; {_cut_note(norms)})",
+    )
     save_figure(fig, path)
 
 
@@ -148,8 +173,13 @@ def _bars_with_cuts(ax, per_cut: pd.DataFrame, value: str) -> None:
     runs = list(dict.fromkeys(zip(per_cut.method, per_cut.run_method, per_cut.space)))
     for i, (label, method, space) in enumerate(runs):
         values = per_cut[per_cut.method == label][value]
-        ax.bar(i, values.mean(), color=method_colour(method), hatch="//" if space == "latent" else None,
-               edgecolor="white")
+        ax.bar(
+            i,
+            values.mean(),
+            color=method_colour(method),
+            hatch="//" if space == "latent" else None,
+            edgecolor="white",
+        )
         ax.scatter(np.full(len(values), i), values, s=10, color="black", zorder=3)
     ax.set_xticks(range(len(runs)), [label for label, *_ in runs], rotation=45, ha="right")
 
@@ -160,15 +190,25 @@ def plot_saliency_overlap(overlap: pd.DataFrame, path, title: str) -> None:
     per_cut = overlap[["method", "run_method", "space", "cut", "overlap"]]
     fig, ax = plt.subplots(figsize=(max(6, 0.8 * per_cut["method"].nunique() + 3), 4))
     _bars_with_cuts(ax, per_cut, "overlap")
-    ax.set(ylim=(0, 1), ylabel="top-10% pixel overlap with Base (share)",
-           title=f"{title}: saliency overlap with Base (DA paper Table XI; {_cut_note(overlap)})")
-    ax.text(1.01, 0.5, "[loss]: run on a base of\nanother loss; a loss name\n(e.g. LDAM): its Base,\ncompared with Base CE",
-            transform=ax.transAxes, fontsize=8, va="center")
+    ax.set(
+        ylim=(0, 1),
+        ylabel="top-10% pixel overlap with Base (share)",
+        title=f"{title}: saliency overlap with Base (DA paper Table XI; {_cut_note(overlap)})",
+    )
+    ax.text(
+        1.01,
+        0.5,
+        "[loss]: run on a base of\nanother loss; a loss name\n(e.g. LDAM): its Base,\ncompared with Base CE",
+        transform=ax.transAxes,
+        fontsize=8,
+        va="center",
+    )
     save_figure(fig, path)
 
 
-def plot_classification_embeddings(summary: pd.DataFrame, profile: pd.DataFrame, path, title: str,
-                                   loss: str) -> None:
+def plot_classification_embeddings(
+    summary: pd.DataFrame, profile: pd.DataFrame, path, title: str, loss: str
+) -> None:
     """CE paper Figs 1, 4-7 for the Base CNN of ``loss``: CE needed per class, needed per
     instance vs distinct per class, sorted mean CE of the minority class (the smallest class
     with a true positive), top-10% share, and index frequency vs magnitude."""
@@ -179,38 +219,79 @@ def plot_classification_embeddings(summary: pd.DataFrame, profile: pd.DataFrame,
     for ax in axes[[0, 1, 3]]:
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     note = _cut_note(summary)
-    means = summary.groupby("class")[["needed_share", "needed_mean", "distinct_needed", "top_share"]].mean()
+    means = summary.groupby("class")[
+        ["needed_share", "needed_mean", "distinct_needed", "top_share"]
+    ].mean()
     axes[0].bar(means.index, 100 * means["needed_share"], color=CLASS_COLOURS["majority"])
-    for cut, block in summary.groupby("cut"):
+    for _, block in summary.groupby("cut"):
         axes[0].scatter(block["class"], 100 * block["needed_share"], s=8, color="black", zorder=3)
-    axes[0].set(title="Fig 1: CE needed to beat runner-up", xlabel="class", ylabel="CE needed (% of FE dims)")
+    axes[0].set(
+        title="Fig 1: CE needed to beat runner-up",
+        xlabel="class",
+        ylabel="CE needed (% of FE dims)",
+    )
     width = 0.4
-    axes[1].bar(means.index - width / 2, means["needed_mean"], width, label="per instance (mean)",
-                color=CLASS_COLOURS["majority"])
-    axes[1].bar(means.index + width / 2, means["distinct_needed"], width, label="distinct, whole class",
-                color=CLASS_COLOURS["minority"])
-    axes[1].set(title="Fig 4: per instance vs whole class", xlabel="class", ylabel="number of CE indices")
-    axes[1].legend(fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2, frameon=False)
+    axes[1].bar(
+        means.index - width / 2,
+        means["needed_mean"],
+        width,
+        label="per instance (mean)",
+        color=CLASS_COLOURS["majority"],
+    )
+    axes[1].bar(
+        means.index + width / 2,
+        means["distinct_needed"],
+        width,
+        label="distinct, whole class",
+        color=CLASS_COLOURS["minority"],
+    )
+    axes[1].set(
+        title="Fig 4: per instance vs whole class", xlabel="class", ylabel="number of CE indices"
+    )
+    axes[1].legend(
+        fontsize=8, loc="upper center", bbox_to_anchor=(0.5, -0.14), ncol=2, frameon=False
+    )
     minority_profile = profile[profile["class"] == minority]
     for cut, block in minority_profile.groupby("cut"):
         values = np.sort(block["mean_ce"].to_numpy())[::-1]
-        axes[2].plot(np.arange(1, len(values) + 1), values, color=CLASS_COLOURS["minority"], alpha=0.8,
-                     label=f"cut {cut}")
+        axes[2].plot(
+            np.arange(1, len(values) + 1),
+            values,
+            color=CLASS_COLOURS["minority"],
+            alpha=0.8,
+            label=f"cut {cut}",
+        )
     axes[2].axhline(0, color="grey", linewidth=0.5)
-    axes[2].set(title=f"Fig 5: sorted mean CE, class {minority}", xlabel="CE rank (1 = largest)",
-                ylabel="class-mean CE (logit units)")
+    axes[2].set(
+        title=f"Fig 5: sorted mean CE, class {minority}",
+        xlabel="CE rank (1 = largest)",
+        ylabel="class-mean CE (logit units)",
+    )
     axes[2].legend(fontsize=8, loc="upper right")
     axes[3].bar(means.index, 100 * means["top_share"], color=CLASS_COLOURS["majority"])
-    for cut, block in summary.groupby("cut"):
+    for _, block in summary.groupby("cut"):
         axes[3].scatter(block["class"], 100 * block["top_share"], s=8, color="black", zorder=3)
-    axes[3].set(title="Fig 6: share held by top 10% CE", xlabel="class", ylabel="share of positive CE sum (%)",
-                ylim=(0, 100))
-    axes[4].scatter(minority_profile["mean_ce"], minority_profile["frequency"], s=12,
-                    color=CLASS_COLOURS["minority"])
-    axes[4].set(title=f"Fig 7: frequency vs magnitude, class {minority}", xlabel="class-mean CE (logit units)",
-                ylabel="true positives needing the index")
-    fig.suptitle(f"{title}: classification embeddings of Base [{loss}] on test true positives "
-                 f"(CE paper; {note}; points = cuts)")
+    axes[3].set(
+        title="Fig 6: share held by top 10% CE",
+        xlabel="class",
+        ylabel="share of positive CE sum (%)",
+        ylim=(0, 100),
+    )
+    axes[4].scatter(
+        minority_profile["mean_ce"],
+        minority_profile["frequency"],
+        s=12,
+        color=CLASS_COLOURS["minority"],
+    )
+    axes[4].set(
+        title=f"Fig 7: frequency vs magnitude, class {minority}",
+        xlabel="class-mean CE (logit units)",
+        ylabel="true positives needing the index",
+    )
+    fig.suptitle(
+        f"{title}: classification embeddings of Base [{loss}] on test true positives "
+        f"(CE paper; {note}; points = cuts)"
+    )
     fig.tight_layout()
     save_figure(fig, path)
 
@@ -224,18 +305,39 @@ def plot_head_curve(curve: pd.DataFrame, path, title: str, kept_epochs: int) -> 
         block = curve[curve.loss == loss]
         markers = _markers(block["method"].unique())
         for method in dict.fromkeys(block["method"]):
-            per_cut = block[block.method == method].pivot_table(index="epoch", columns="cut", values="bac")
+            per_cut = block[block.method == method].pivot_table(
+                index="epoch", columns="cut", values="bac"
+            )
             colour = method_colour(method)
-            ax.plot(per_cut.index, per_cut.mean(axis=1), color=colour, linestyle="--", marker=markers[method],
-                    markersize=3, label=run_label(method, "latent"))
+            ax.plot(
+                per_cut.index,
+                per_cut.mean(axis=1),
+                color=colour,
+                linestyle="--",
+                marker=markers[method],
+                markersize=3,
+                label=run_label(method, "latent"),
+            )
             if per_cut.shape[1] > 1:
-                ax.fill_between(per_cut.index, per_cut.min(axis=1), per_cut.max(axis=1), color=colour, alpha=0.15)
+                ax.fill_between(
+                    per_cut.index,
+                    per_cut.min(axis=1),
+                    per_cut.max(axis=1),
+                    color=colour,
+                    alpha=0.15,
+                )
         ax.axvline(kept_epochs, color="grey", linewidth=0.8, linestyle=":")
-        ax.set(title=f"base loss {loss} (dotted: epochs kept)", xlabel="head-retraining epoch",
-               ylabel="test balanced accuracy")
+        ax.set(
+            title=f"base loss {loss} (dotted: epochs kept)",
+            xlabel="head-retraining epoch",
+            ylabel="test balanced accuracy",
+        )
     handles, labels = _merged_legend(axes)
     fig.legend(handles, labels, **LEGEND)
-    _suptitle(fig, f"{title}: head-retraining curve (EOS paper Fig 7; {_cut_note(curve).replace('points', 'band')})")
+    _suptitle(
+        fig,
+        f"{title}: head-retraining curve (EOS paper Fig 7; {_cut_note(curve).replace('points', 'band')})",
+    )
     save_figure(fig, path)
 
 
@@ -248,11 +350,21 @@ def plot_eos_k_sweep(metrics: pd.DataFrame, path, title: str) -> None:
     for i, (loss, block) in enumerate(eos.groupby("loss", sort=False)):
         stats = block.groupby("k")["bac"].agg(["mean", "std"])
         colour = plt.cm.tab10(i)
-        ax.errorbar(stats.index, stats["mean"], yerr=stats["std"].fillna(0), marker="o", capsize=3,
-                    color=colour, label=f"base loss {loss}")
+        ax.errorbar(
+            stats.index,
+            stats["mean"],
+            yerr=stats["std"].fillna(0),
+            marker="o",
+            capsize=3,
+            color=colour,
+            label=f"base loss {loss}",
+        )
         ax.scatter(block["k"], block["bac"], s=8, color=colour, alpha=0.4)
-    ax.set(xlabel="EOS neighbours K", ylabel="test balanced accuracy",
-           title=f"{title}: EOS in FE space by K (EOS paper Table IV; {_cut_note(eos)})")
+    ax.set(
+        xlabel="EOS neighbours K",
+        ylabel="test balanced accuracy",
+        title=f"{title}: EOS in FE space by K (EOS paper Table IV; {_cut_note(eos)})",
+    )
     ax.legend(**LEGEND)
     save_figure(fig, path)
 
@@ -268,8 +380,15 @@ def plot_tsne(points: pd.DataFrame, path, title: str, class_names: dict) -> None
         block = points[points.run == run]
         for (subset, label), group in block.groupby(["subset", "class"], sort=False):
             marker, size, alpha = markers[subset]
-            ax.scatter(group["x"], group["y"], marker=marker, s=size, alpha=alpha, color=colours[label],
-                       label=f"{class_names[label]} {subset}")
+            ax.scatter(
+                group["x"],
+                group["y"],
+                marker=marker,
+                s=size,
+                alpha=alpha,
+                color=colours[label],
+                label=f"{class_names[label]} {subset}",
+            )
         ax.set(title=run, xlabel="t-SNE 1 (no units)", ylabel="t-SNE 2 (no units)")
     handles, labels = _merged_legend(axes)
     fig.legend(handles, labels, **LEGEND)

@@ -60,6 +60,8 @@ def save_figure(fig, path, dpi: int = 120) -> None:
     """
     suffix = Path(path).suffix.lstrip(".").lower()
     if suffix not in FIGURE_FORMATS:
-        raise ValueError(f"figure {path}: format {suffix!r} is not one of {FIGURE_FORMATS} (config key figure_format)")
+        raise ValueError(
+            f"figure {path}: format {suffix!r} is not one of {FIGURE_FORMATS} (config key figure_format)"
+        )
     fig.savefig(path, dpi=dpi, format=suffix, bbox_inches="tight")
     plt.close(fig)

@@ -83,15 +83,19 @@ class BalancedSVM(DenseOverSampler):
         "svm_params": [dict, None],
     }
 
-    def __init__(self, *, k_neighbors=5, svm_params=None, sampling_strategy="auto",
-                 random_state=None):
+    def __init__(
+        self, *, k_neighbors=5, svm_params=None, sampling_strategy="auto", random_state=None
+    ):
         super().__init__(sampling_strategy=sampling_strategy, random_state=random_state)
         self.k_neighbors = k_neighbors
         self.svm_params = svm_params
 
     def _fit_resample(self, X, y):
-        self.smote_ = SMOTE(sampling_strategy=self.sampling_strategy,
-                            k_neighbors=self.k_neighbors, random_state=self.random_state)
+        self.smote_ = SMOTE(
+            sampling_strategy=self.sampling_strategy,
+            k_neighbors=self.k_neighbors,
+            random_state=self.random_state,
+        )
         X_out, y_out = self.smote_.fit_resample(X, y)
         self.svm_ = make_pipeline(StandardScaler(), SVC(**(self.svm_params or {})))
         self.svm_.fit(X_out, y_out)

@@ -123,9 +123,7 @@ class EOS(DenseOverSampler):
 
         X_out = np.empty((len(y) + len(self.steps_), X.shape[1]), dtype=X.dtype)
         X_out[: len(y)] = X
-        interpolate_rows(
-            X, self.base_indices_, self.partner_indices_, self.steps_, X_out[len(y) :]
-        )
+        interpolate_rows(X, self.base_indices_, self.partner_indices_, self.steps_, X_out[len(y) :])
         return X_out, np.concatenate([y, y[self.base_indices_]])
 
     def _draw_all_pairs(self, X, y, targets, rng):

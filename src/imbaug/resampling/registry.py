@@ -102,8 +102,10 @@ class MethodSpec:
     def __post_init__(self):
         unknown = set(self.settings) - set(SETTINGS)
         if unknown or not set(self.spaces) <= set(SPACES):
-            raise ValueError(f"method {self.name!r}: unknown settings {sorted(unknown)} or "
-                             f"spaces {sorted(set(self.spaces) - set(SPACES))}")
+            raise ValueError(
+                f"method {self.name!r}: unknown settings {sorted(unknown)} or "
+                f"spaces {sorted(set(self.spaces) - set(SPACES))}"
+            )
 
     def min_class_size(self, settings: Mapping[str, Any]) -> int:
         """Smallest class (rows) this method can over-sample with ``settings``."""
@@ -156,61 +158,144 @@ _ALL = frozenset(SPACES)
 _DA = "DA paper (Dablain & Chawla, How data augmentation works with imbalanced data)"
 _EOS_PAPER = "EOS paper (Dablain, Krawczyk, Bellinger & Chawla, Efficient augmentation)"
 
-BUILTIN: dict[str, MethodSpec] = {spec.name: spec for spec in [
-    MethodSpec("Base", None, frozenset({"tabular", "pixel"}), resamples=False,
-               reference=f"{_DA}, section IV: the model trained on the imbalanced data"),
-    MethodSpec("CS", None, frozenset({"tabular"}), resamples=False, cost_sensitive=True,
-               reference=f"{_DA}, section IV: balanced class weights n / (C n_c)"),
-    MethodSpec("Balanced", None, frozenset({"pixel"}), resamples=False,
-               reference=f"{_DA}, Table V: trained on a cut without imbalance"),
-    MethodSpec("ROS", lambda random_state: RandomOverSampler(random_state=random_state), _ALL,
-               exact_balance=True, reference="imbalanced-learn RandomOverSampler; DA paper Fig. 1"),
-    MethodSpec("SMOTE", lambda random_state, k_neighbors: SMOTE(
-        k_neighbors=k_neighbors, random_state=random_state), frozenset({"tabular", "pixel"}),
-        settings=("k_neighbors",), exact_balance=True, neighbours_in_class="k_neighbors",
-        reference="Chawla et al. 2002, imbalanced-learn SMOTE; EOS paper Table I (pixel space)"),
-    MethodSpec("DSM", lambda random_state, k_neighbors: SMOTE(
-        k_neighbors=k_neighbors, random_state=random_state), frozenset({"latent"}),
-        settings=("k_neighbors",), exact_balance=True, neighbours_in_class="k_neighbors",
-        reference=f"{_DA}, section III: SMOTE among same-class neighbours in latent space"),
-    MethodSpec("ADASYN", lambda random_state, k_neighbors: ADASYN(
-        n_neighbors=k_neighbors, random_state=random_state), frozenset({"tabular"}),
-        settings=("k_neighbors",), neighbours_in_class="k_neighbors", run=_run_adasyn,
-        reference="He et al. 2008, imbalanced-learn ADASYN; DA paper Table III"),
-    MethodSpec("BSMOTE", lambda random_state, k_neighbors: BorderlineSMOTE(
-        k_neighbors=k_neighbors, m_neighbors=_BSMOTE_M_NEIGHBORS, random_state=random_state),
-        _ALL, settings=("k_neighbors",), exact_balance=True, neighbours_in_class="k_neighbors",
-        neighbours_over_all=_BSMOTE_M_NEIGHBORS, run=_run_borderline_smote,
-        reference="Han et al. 2005, imbalanced-learn BorderlineSMOTE; EOS paper Tables I-II"),
-    MethodSpec("BalSVM", lambda random_state, k_neighbors: BalancedSVM(
-        k_neighbors=k_neighbors, random_state=random_state), _ALL,
-        settings=("k_neighbors",), neighbours_in_class="k_neighbors",
-        reference="Farquad & Bose 2012; EOS paper section II, Tables I-II"),
-    MethodSpec("REMIX", lambda random_state, remix_alpha: ReMix(
-        alpha=remix_alpha, random_state=random_state), frozenset({"tabular", "pixel"}),
-        settings=("remix_alpha",), exact_balance=True, per_batch=True, keeps_originals=False,
-        reference=REMIX_REFERENCE),
-    MethodSpec("RemixChou", lambda random_state, remix_alpha, remix_kappa, remix_tau: RemixChou(
-        alpha=remix_alpha, kappa=remix_kappa, tau=remix_tau, random_state=random_state),
-        frozenset({"tabular", "pixel"}), settings=("remix_alpha", "remix_kappa", "remix_tau"),
-        per_batch=True, reference="Chou et al., Remix: Rebalanced Mixup, ECCV-W 2020"),
-    MethodSpec("EOS", lambda random_state, eos_k: EOS(
-        k_neighbors=eos_k, random_state=random_state), frozenset({"pixel", "latent"}),
-        settings=("eos_k",), exact_balance=True, neighbours_over_all="eos_k", min_rows=2,
-        reference=f"{_EOS_PAPER}, section III-D, Algorithm 2; pixel space: section V-E3"),
-]}
+BUILTIN: dict[str, MethodSpec] = {
+    spec.name: spec
+    for spec in [
+        MethodSpec(
+            "Base",
+            None,
+            frozenset({"tabular", "pixel"}),
+            resamples=False,
+            reference=f"{_DA}, section IV: the model trained on the imbalanced data",
+        ),
+        MethodSpec(
+            "CS",
+            None,
+            frozenset({"tabular"}),
+            resamples=False,
+            cost_sensitive=True,
+            reference=f"{_DA}, section IV: balanced class weights n / (C n_c)",
+        ),
+        MethodSpec(
+            "Balanced",
+            None,
+            frozenset({"pixel"}),
+            resamples=False,
+            reference=f"{_DA}, Table V: trained on a cut without imbalance",
+        ),
+        MethodSpec(
+            "ROS",
+            lambda random_state: RandomOverSampler(random_state=random_state),
+            _ALL,
+            exact_balance=True,
+            reference="imbalanced-learn RandomOverSampler; DA paper Fig. 1",
+        ),
+        MethodSpec(
+            "SMOTE",
+            lambda random_state, k_neighbors: SMOTE(
+                k_neighbors=k_neighbors, random_state=random_state
+            ),
+            frozenset({"tabular", "pixel"}),
+            settings=("k_neighbors",),
+            exact_balance=True,
+            neighbours_in_class="k_neighbors",
+            reference="Chawla et al. 2002, imbalanced-learn SMOTE; EOS paper Table I (pixel space)",
+        ),
+        MethodSpec(
+            "DSM",
+            lambda random_state, k_neighbors: SMOTE(
+                k_neighbors=k_neighbors, random_state=random_state
+            ),
+            frozenset({"latent"}),
+            settings=("k_neighbors",),
+            exact_balance=True,
+            neighbours_in_class="k_neighbors",
+            reference=f"{_DA}, section III: SMOTE among same-class neighbours in latent space",
+        ),
+        MethodSpec(
+            "ADASYN",
+            lambda random_state, k_neighbors: ADASYN(
+                n_neighbors=k_neighbors, random_state=random_state
+            ),
+            frozenset({"tabular"}),
+            settings=("k_neighbors",),
+            neighbours_in_class="k_neighbors",
+            run=_run_adasyn,
+            reference="He et al. 2008, imbalanced-learn ADASYN; DA paper Table III",
+        ),
+        MethodSpec(
+            "BSMOTE",
+            lambda random_state, k_neighbors: BorderlineSMOTE(
+                k_neighbors=k_neighbors, m_neighbors=_BSMOTE_M_NEIGHBORS, random_state=random_state
+            ),
+            _ALL,
+            settings=("k_neighbors",),
+            exact_balance=True,
+            neighbours_in_class="k_neighbors",
+            neighbours_over_all=_BSMOTE_M_NEIGHBORS,
+            run=_run_borderline_smote,
+            reference="Han et al. 2005, imbalanced-learn BorderlineSMOTE; EOS paper Tables I-II",
+        ),
+        MethodSpec(
+            "BalSVM",
+            lambda random_state, k_neighbors: BalancedSVM(
+                k_neighbors=k_neighbors, random_state=random_state
+            ),
+            _ALL,
+            settings=("k_neighbors",),
+            neighbours_in_class="k_neighbors",
+            reference="Farquad & Bose 2012; EOS paper section II, Tables I-II",
+        ),
+        MethodSpec(
+            "REMIX",
+            lambda random_state, remix_alpha: ReMix(alpha=remix_alpha, random_state=random_state),
+            frozenset({"tabular", "pixel"}),
+            settings=("remix_alpha",),
+            exact_balance=True,
+            per_batch=True,
+            keeps_originals=False,
+            reference=REMIX_REFERENCE,
+        ),
+        MethodSpec(
+            "RemixChou",
+            lambda random_state, remix_alpha, remix_kappa, remix_tau: RemixChou(
+                alpha=remix_alpha, kappa=remix_kappa, tau=remix_tau, random_state=random_state
+            ),
+            frozenset({"tabular", "pixel"}),
+            settings=("remix_alpha", "remix_kappa", "remix_tau"),
+            per_batch=True,
+            reference="Chou et al., Remix: Rebalanced Mixup, ECCV-W 2020",
+        ),
+        MethodSpec(
+            "EOS",
+            lambda random_state, eos_k: EOS(k_neighbors=eos_k, random_state=random_state),
+            frozenset({"pixel", "latent"}),
+            settings=("eos_k",),
+            exact_balance=True,
+            neighbours_over_all="eos_k",
+            min_rows=2,
+            reference=f"{_EOS_PAPER}, section III-D, Algorithm 2; pixel space: section V-E3",
+        ),
+    ]
+}
 
 METHOD_NAMES = tuple(BUILTIN)
 
 
-def names(space: str, *, resamples: bool | None = None, per_batch: bool | None = None) -> tuple[str, ...]:
+def names(
+    space: str, *, resamples: bool | None = None, per_batch: bool | None = None
+) -> tuple[str, ...]:
     """Built-in method names of ``space``, optionally only those that (do not) resample or
     that do (not) resample per batch; in registry order."""
     if space not in SPACES:
         raise ValueError(f"unknown space {space!r}; choose from {SPACES}")
-    return tuple(s.name for s in BUILTIN.values() if space in s.spaces
-                 and (resamples is None or s.resamples == resamples)
-                 and (per_batch is None or s.per_batch == per_batch))
+    return tuple(
+        s.name
+        for s in BUILTIN.values()
+        if space in s.spaces
+        and (resamples is None or s.resamples == resamples)
+        and (per_batch is None or s.per_batch == per_batch)
+    )
 
 
 # --------------------------------------------------------------------------- config entries
@@ -252,8 +337,10 @@ def configured_spec(entry: Mapping[str, Any], key: str = "methods") -> MethodSpe
     where = f"config {key}: method {name!r}"
     extra = set(entry) - {"name", "sampler", "params"}
     if extra or not isinstance(name, str) or not _NAME.match(name):
-        raise ValueError(f"{where}: needs keys name (a letter, then letters, digits or _), sampler and "
-                         f"optional params; got keys {sorted(entry)}")
+        raise ValueError(
+            f"{where}: needs keys name (a letter, then letters, digits or _), sampler and "
+            f"optional params; got keys {sorted(entry)}"
+        )
     if name in BUILTIN:
         raise ValueError(f"{where}: {name!r} is a built-in method; give the sampler another name")
     sampler_class = _import_sampler(path, where)
@@ -267,15 +354,21 @@ def configured_spec(entry: Mapping[str, Any], key: str = "methods") -> MethodSpe
     def factory(random_state):
         return sampler_class(**params, **({"random_state": random_state} if takes_seed else {}))
 
-    return MethodSpec(name, factory, frozenset(SPACES),
-                      min_rows=k + 1 if isinstance(k, int) else 1,
-                      reference=f"{path}(**{params}) from config {key}")
+    return MethodSpec(
+        name,
+        factory,
+        frozenset(SPACES),
+        min_rows=k + 1 if isinstance(k, int) else 1,
+        reference=f"{path}(**{params}) from config {key}",
+    )
 
 
 def _import_sampler(path, where: str) -> type:
     if not isinstance(path, str) or not _IMPORT_PATH.match(path):
-        raise ValueError(f"{where}: sampler must be an import path like "
-                         f"imblearn.over_sampling.SVMSMOTE; got {path!r}")
+        raise ValueError(
+            f"{where}: sampler must be an import path like "
+            f"imblearn.over_sampling.SVMSMOTE; got {path!r}"
+        )
     module_name, _, attribute = path.rpartition(".")
     try:
         found = getattr(importlib.import_module(module_name), attribute)
@@ -305,8 +398,10 @@ def method_spec(entry, key: str | None = None) -> MethodSpec:
         return configured_spec(entry, key or "methods")
     if entry not in BUILTIN:
         where = f" (config {key})" if key else ""
-        raise ValueError(f"Unknown resampling method {entry!r}{where}; valid names: "
-                         f"{', '.join(METHOD_NAMES)}, or a mapping {{name, sampler, params}}.")
+        raise ValueError(
+            f"Unknown resampling method {entry!r}{where}; valid names: "
+            f"{', '.join(METHOD_NAMES)}, or a mapping {{name, sampler, params}}."
+        )
     return BUILTIN[entry]
 
 
@@ -324,8 +419,10 @@ def config_settings(entry, section: Mapping[str, Any], key: str) -> dict:
         for part in parents:
             source, target = source.get(part, {}), target.setdefault(part, {})
         if leaf not in source:
-            raise ValueError(f"method {spec.name} needs config key "
-                             f"{'.'.join([key, *SETTINGS[setting]])}, which is missing")
+            raise ValueError(
+                f"method {spec.name} needs config key "
+                f"{'.'.join([key, *SETTINGS[setting]])}, which is missing"
+            )
         target[leaf] = source[leaf]
     return subset
 
@@ -387,8 +484,15 @@ class Resampled:
     parent_weight: np.ndarray | None = None
 
     def __post_init__(self):
-        fields = [self.X, self.y, self.source_index, self.synthetic, self.soft_labels,
-                  self.parents, self.parent_weight]
+        fields = [
+            self.X,
+            self.y,
+            self.source_index,
+            self.synthetic,
+            self.soft_labels,
+            self.parents,
+            self.parent_weight,
+        ]
         lengths = {len(field) for field in fields if field is not None}
         if len(lengths) != 1:
             raise ValueError(f"Resampled fields have different numbers of rows: {sorted(lengths)}")
@@ -405,12 +509,17 @@ class Resampled:
         n = len(self.y)
         parents = self.parents if self.parents is not None else np.full((n, 2), -1, np.int64)
         weight = self.parent_weight if self.parent_weight is not None else np.full(n, np.nan)
-        return pd.DataFrame({
-            "row": np.arange(n, dtype=np.int64), "label": self.y,
-            "source_index": self.source_index, "synthetic": self.synthetic,
-            "first_parent": parents[:, 0], "second_parent": parents[:, 1],
-            "parent_weight": weight,
-        })
+        return pd.DataFrame(
+            {
+                "row": np.arange(n, dtype=np.int64),
+                "label": self.y,
+                "source_index": self.source_index,
+                "synthetic": self.synthetic,
+                "first_parent": parents[:, 0],
+                "second_parent": parents[:, 1],
+                "parent_weight": weight,
+            }
+        )
 
 
 # --------------------------------------------------------------------------- checks
@@ -421,13 +530,16 @@ def _setting(spec: MethodSpec, settings: Mapping[str, Any], name) -> Any:
         return name
     value = settings.get(name)
     if value is None:
-        raise ValueError(f"{spec.name} needs the setting {name!r} (config key "
-                         f"{'.'.join(SETTINGS[name])}); it was not given.")
+        raise ValueError(
+            f"{spec.name} needs the setting {name!r} (config key "
+            f"{'.'.join(SETTINGS[name])}); it was not given."
+        )
     return value
 
 
-def min_class_size(method, k_neighbors: int | None = None, eos_k: int | None = None,
-                   **settings) -> int:
+def min_class_size(
+    method, k_neighbors: int | None = None, eos_k: int | None = None, **settings
+) -> int:
     """Smallest number of rows a class must have for ``method`` to over-sample it.
 
     1 for Base, CS, ROS and the ReMix methods; ``k_neighbors + 1`` for SMOTE, ADASYN,
@@ -463,8 +575,11 @@ def _check_data_size(spec: MethodSpec, y: np.ndarray, settings: Mapping[str, Any
     """Raise if a class the method over-samples, or the whole data set, is too small."""
     labels, counts = np.unique(y, return_counts=True)
     needed = spec.min_class_size(settings)
-    reason = (f" ({spec.neighbours_in_class}={settings[spec.neighbours_in_class]} + 1)"
-              if spec.neighbours_in_class else "")
+    reason = (
+        f" ({spec.neighbours_in_class}={settings[spec.neighbours_in_class]} + 1)"
+        if spec.neighbours_in_class
+        else ""
+    )
     for label, count in zip(labels, counts):
         if count < counts.max() and count < needed:
             raise ValueError(
@@ -473,15 +588,18 @@ def _check_data_size(spec: MethodSpec, y: np.ndarray, settings: Mapping[str, Any
     if spec.neighbours_over_all is not None:
         k = _setting(spec, settings, spec.neighbours_over_all)
         if len(y) <= k:
-            raise ValueError(f"{spec.name} searches {k} neighbours over all classes and needs "
-                             f"more than {k} rows in total; it has {len(y)}.")
+            raise ValueError(
+                f"{spec.name} searches {k} neighbours over all classes and needs "
+                f"more than {k} rows in total; it has {len(y)}."
+            )
 
 
 def _check_originals_first(spec: MethodSpec, X, y, X_out, y_out) -> None:
     n = len(y)
     if len(y_out) < n or not (np.array_equal(X_out[:n], X) and np.array_equal(y_out[:n], y)):
-        raise RuntimeError(f"{spec.name}: the sampler did not return the original rows first, "
-                           "unchanged.")
+        raise RuntimeError(
+            f"{spec.name}: the sampler did not return the original rows first, unchanged."
+        )
 
 
 def _check_balanced(spec: MethodSpec, y: np.ndarray, y_out: np.ndarray) -> None:
@@ -490,7 +608,9 @@ def _check_balanced(spec: MethodSpec, y: np.ndarray, y_out: np.ndarray) -> None:
     _, counts = np.unique(y, return_counts=True)
     labels_out, counts_out = np.unique(y_out, return_counts=True)
     if len(labels_out) != len(counts) or (counts_out != counts.max()).any():
-        raise RuntimeError(f"{spec.name} returned class counts {counts_out}, not {counts.max()} each.")
+        raise RuntimeError(
+            f"{spec.name} returned class counts {counts_out}, not {counts.max()} each."
+        )
 
 
 def _provenance(spec: MethodSpec, sampler, X, y, X_out, y_out) -> dict:

@@ -13,14 +13,16 @@ from imbaug.resampling.base import DenseOverSampler, interpolate_rows
 
 REMIX_REFERENCE = (
     "C. Bellinger, R. Corizzo and N. Japkowicz, 'ReMix: Calibrated resampling for class "
-    "imbalance in deep learning', arXiv:2012.02312, 2020; DA paper section II-A")
+    "imbalance in deep learning', arXiv:2012.02312, 2020; DA paper section II-A"
+)
 
 
 # --------------------------------------------------------------------------- per-batch ReMix
 
 
-def balanced_batch_indices(y: np.ndarray, batch_size: int, n_batches: int,
-                           rng: np.random.Generator) -> np.ndarray:
+def balanced_batch_indices(
+    y: np.ndarray, batch_size: int, n_batches: int, rng: np.random.Generator
+) -> np.ndarray:
     """Row indices of ``n_batches`` class-balanced batches drawn from labels ``y``.
 
     Each batch holds ``batch_size // C`` rows of every one of the C classes present in
@@ -44,7 +46,9 @@ def balanced_batch_indices(y: np.ndarray, batch_size: int, n_batches: int,
         Indices into ``y``.
     """
     if batch_size < 1 or n_batches < 0:
-        raise ValueError(f"batch_size must be >= 1 and n_batches >= 0; got {batch_size}, {n_batches}")
+        raise ValueError(
+            f"batch_size must be >= 1 and n_batches >= 0; got {batch_size}, {n_batches}"
+        )
     classes = np.unique(y)
     rows_of = [np.flatnonzero(y == c) for c in classes]
     per_class, extra = divmod(batch_size, len(classes))
@@ -266,8 +270,9 @@ class RemixChou(DenseOverSampler):
         "tau": [Interval(Real, 0, 1, closed="both")],
     }
 
-    def __init__(self, *, alpha=1.0, kappa=3.0, tau=0.5, sampling_strategy="auto",
-                 random_state=None):
+    def __init__(
+        self, *, alpha=1.0, kappa=3.0, tau=0.5, sampling_strategy="auto", random_state=None
+    ):
         super().__init__(sampling_strategy=sampling_strategy, random_state=random_state)
         self.alpha = alpha
         self.kappa = kappa
@@ -297,9 +302,7 @@ class RemixChou(DenseOverSampler):
 
     def _build_soft_labels(self, y):
         """Fill ``classes_`` and ``soft_labels_``; return the hard labels of the synthetic rows."""
-        self.classes_, column_of_row, counts = np.unique(
-            y, return_inverse=True, return_counts=True
-        )
+        self.classes_, column_of_row, counts = np.unique(y, return_inverse=True, return_counts=True)
         col_i = column_of_row[self.first_indices_]
         col_j = column_of_row[self.second_indices_]
         weight_i = remix_label_weight(

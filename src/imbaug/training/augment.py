@@ -33,4 +33,6 @@ def random_crop_flip(
     # One gather: out[i, c, y, x] = padded[i, c, rows[i, y], columns[i, x]].
     sample_index = torch.arange(n, device=device).view(n, 1, 1, 1)
     channel_index = torch.arange(channels, device=device).view(1, channels, 1, 1)
-    return padded[sample_index, channel_index, rows.view(n, 1, height, 1), columns.view(n, 1, 1, width)]
+    return padded[
+        sample_index, channel_index, rows.view(n, 1, height, 1), columns.view(n, 1, 1, width)
+    ]

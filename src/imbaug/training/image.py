@@ -83,14 +83,18 @@ class TrainConfig:
 
     def __post_init__(self) -> None:
         if self.select_epoch not in SELECT_EPOCH:
-            raise ValueError(f"image.train.select_epoch must be one of {SELECT_EPOCH}, got {self.select_epoch!r}")
+            raise ValueError(
+                f"image.train.select_epoch must be one of {SELECT_EPOCH}, got {self.select_epoch!r}"
+            )
         if (self.input_mean is None) != (self.input_std is None):
             raise ValueError("image.train: give both input_mean and input_std, or neither")
         if self.epochs < 1 or self.batch_size < 1 or self.warmup_epochs < 0 or self.pad < 0:
             raise ValueError("epochs and batch_size must be >= 1, warmup_epochs and pad >= 0")
         self.milestones = tuple(self.milestones)
         if any(not 0 < fraction <= 1 for fraction in self.milestones):
-            raise ValueError(f"milestones are fractions of the epochs in (0, 1], got {self.milestones}")
+            raise ValueError(
+                f"milestones are fractions of the epochs in (0, 1], got {self.milestones}"
+            )
         if self.remix is not None:
             self.remix = _checked_remix(self.remix)
 
@@ -103,7 +107,9 @@ class TrainConfig:
 
 def _check_images(images: torch.Tensor) -> None:
     if images.dtype != torch.uint8 or images.dim() != 4:
-        raise ValueError(f"images must be a uint8 (N, C, H, W) tensor, got {images.dtype} {tuple(images.shape)}")
+        raise ValueError(
+            f"images must be a uint8 (N, C, H, W) tensor, got {images.dtype} {tuple(images.shape)}"
+        )
 
 
 def _to_unit_float(batch_uint8: torch.Tensor) -> torch.Tensor:
@@ -114,7 +120,9 @@ def _to_unit_float(batch_uint8: torch.Tensor) -> torch.Tensor:
 
 def _autocast(device: torch.device, enabled: bool = True):
     """bf16 autocast on CUDA; a no-op context elsewhere (the CPU path stays float32)."""
-    return torch.autocast(device_type=device.type, dtype=torch.bfloat16, enabled=enabled and device.type == "cuda")
+    return torch.autocast(
+        device_type=device.type, dtype=torch.bfloat16, enabled=enabled and device.type == "cuda"
+    )
 
 
 def channel_mean_std(images_uint8: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
@@ -133,7 +141,9 @@ def channel_mean_std(images_uint8: torch.Tensor) -> tuple[torch.Tensor, torch.Te
     return mean.float().cpu(), std.float().cpu()
 
 
-def dataset_normalization(name: str, source_train: torch.Tensor | None = None) -> tuple[tuple[float, ...], tuple[float, ...]]:
+def dataset_normalization(
+    name: str, source_train: torch.Tensor | None = None
+) -> tuple[tuple[float, ...], tuple[float, ...]]:
     """The fixed input normalisation (per-channel mean, std of [0, 1] pixels) of a dataset.
 
     ``name`` in ``NORMALIZATION`` gives its published constants. Any other dataset (digits,
@@ -149,8 +159,10 @@ def dataset_normalization(name: str, source_train: torch.Tensor | None = None) -
     if name in NORMALIZATION:
         return NORMALIZATION[name]
     if source_train is None:
-        raise ValueError(f"dataset {name!r} has no published normalisation constants ({sorted(NORMALIZATION)}); "
-                         "pass its whole uncut train source to compute them")
+        raise ValueError(
+            f"dataset {name!r} has no published normalisation constants ({sorted(NORMALIZATION)}); "
+            "pass its whole uncut train source to compute them"
+        )
     mean, std = channel_mean_std(source_train)
     return tuple(mean.tolist()), tuple(std.tolist())
 
@@ -175,7 +187,9 @@ def remix_batch(
     partner = torch.randperm(len(labels), device=labels.device, generator=generator)
     mixed = images.mul(lam).add_(images[partner], alpha=1.0 - lam)
     lam_tensor = torch.full((), lam, device=labels.device)
-    weight_on_own = remix_label_weight(class_counts[labels], class_counts[labels[partner]], lam_tensor, kappa, tau)
+    weight_on_own = remix_label_weight(
+        class_counts[labels], class_counts[labels[partner]], lam_tensor, kappa, tau
+    )
     weight_on_own = weight_on_own.float().unsqueeze(1)
     num_classes = len(class_counts)
     own_label = F.one_hot(labels, num_classes)
@@ -188,11 +202,15 @@ def _checked_remix(remix: dict) -> dict:
     """A per-batch mixing dict with its method and exactly the settings that method needs."""
     method = remix.get("method", "RemixChou")
     if method not in REMIX_SETTINGS:
-        raise ValueError(f"unknown per-batch method {method!r}; use one of {sorted(REMIX_SETTINGS)}")
+        raise ValueError(
+            f"unknown per-batch method {method!r}; use one of {sorted(REMIX_SETTINGS)}"
+        )
     settings = {key: value for key, value in remix.items() if key != "method"}
     unknown = set(settings) - set(REMIX_SETTINGS[method])
     if unknown:
-        raise ValueError(f"unknown {method} settings {sorted(unknown)}; use {list(REMIX_SETTINGS[method])}")
+        raise ValueError(
+            f"unknown {method} settings {sorted(unknown)}; use {list(REMIX_SETTINGS[method])}"
+        )
     if "method" not in remix:  # the older form: Chou et al.'s Remix with defaults
         return {**REMIX_DEFAULTS, **settings}
     missing = set(REMIX_SETTINGS[method]) - set(settings)
@@ -201,15 +219,21 @@ def _checked_remix(remix: dict) -> dict:
     return {"method": method, **settings}
 
 
-def _epoch_batches(labels: torch.Tensor, config: TrainConfig, generator: torch.Generator,
-                   lam_rng: np.random.Generator) -> tuple[torch.Tensor, ...]:
+def _epoch_batches(
+    labels: torch.Tensor,
+    config: TrainConfig,
+    generator: torch.Generator,
+    lam_rng: np.random.Generator,
+) -> tuple[torch.Tensor, ...]:
     """Row indices of one epoch's batches: a shuffle of the set, or for ReMix ceil(n / B)
     class-balanced batches (majority under-, minority over-sampled; Bellinger et al. 2020)."""
     if config.remix is not None and config.remix.get("method") == "REMIX":
         n_batches = -(-len(labels) // config.batch_size)
         plan = balanced_batch_indices(labels.cpu().numpy(), config.batch_size, n_batches, lam_rng)
         return torch.from_numpy(plan).to(labels.device).unbind(0)
-    return torch.randperm(len(labels), device=labels.device, generator=generator).split(config.batch_size)
+    return torch.randperm(len(labels), device=labels.device, generator=generator).split(
+        config.batch_size
+    )
 
 
 def _training_batch(
@@ -235,7 +259,13 @@ def _training_batch(
             one_hot = F.one_hot(targets, len(class_counts)).float()
             return mixup(x, one_hot, lam, partner)
         x, targets = remix_batch(
-            x, targets, class_counts, lam, kappa=config.remix["kappa"], tau=config.remix["tau"], generator=generator
+            x,
+            targets,
+            class_counts,
+            lam,
+            kappa=config.remix["kappa"],
+            tau=config.remix["tau"],
+            generator=generator,
         )
     return x, targets
 
@@ -310,7 +340,9 @@ def train_image_model(
         started = time.perf_counter()
         loss_sum = torch.zeros((), device=device)
         for batch_index in _epoch_batches(labels, config, generator, lam_rng):
-            x, targets = _training_batch(images, labels, batch_index, config, generator, lam_rng, class_counts)
+            x, targets = _training_batch(
+                images, labels, batch_index, config, generator, lam_rng, class_counts
+            )
             with _autocast(device):
                 logits = model(x)
             batch_loss = loss(logits, targets, epoch)
@@ -325,8 +357,11 @@ def train_image_model(
             scores = score(eval_set[1], predicted, num_classes)
             row.update({name: scores[name] for name in METRIC_NAMES})
             if selecting and best_test is not None and scores["fm"] > best_test.get("fm", -1.0):
-                best_test.update(epoch=epoch, fm=scores["fm"],
-                                 state_dict={k: v.detach().cpu().clone() for k, v in model.state_dict().items()})
+                best_test.update(
+                    epoch=epoch,
+                    fm=scores["fm"],
+                    state_dict={k: v.detach().cpu().clone() for k, v in model.state_dict().items()},
+                )
         log.append(row)
     model.eval()
     return pd.DataFrame(log)
@@ -361,10 +396,14 @@ def _map_in_batches(
     return torch.cat(outputs)
 
 
-def predict(model: nn.Module, images_uint8: torch.Tensor, device: torch.device, batch_size: int = 1024) -> torch.Tensor:
+def predict(
+    model: nn.Module, images_uint8: torch.Tensor, device: torch.device, batch_size: int = 1024
+) -> torch.Tensor:
     """Predicted labels (int64, CPU) of uint8 images; eval mode, no augmentation, float32 on
     every device (bf16 is for training only: near-tied logits must not flip in evaluation)."""
-    return _map_in_batches(lambda x: model(x).argmax(dim=1), model, images_uint8, device, batch_size, autocast=False)
+    return _map_in_batches(
+        lambda x: model(x).argmax(dim=1), model, images_uint8, device, batch_size, autocast=False
+    )
 
 
 def extract_features(
@@ -373,7 +412,9 @@ def extract_features(
     """Feature embeddings (float32, CPU, (N, feature_dim)) of uint8 images; eval mode, no
     augmentation. Runs in float32 even on CUDA, so FE-space resampling and analyses see full
     precision."""
-    return _map_in_batches(lambda x: model.features(x).float(), model, images_uint8, device, batch_size, autocast=False)
+    return _map_in_batches(
+        lambda x: model.features(x).float(), model, images_uint8, device, batch_size, autocast=False
+    )
 
 
 def retrain_head(
@@ -403,12 +444,16 @@ def retrain_head(
     head = copy.deepcopy(head).to(device).train()
     features = features.to(device, torch.float32)
     labels = labels.to(device, torch.float32 if labels.is_floating_point() else torch.int64)
-    optimizer = torch.optim.SGD(head.parameters(), lr=lr, momentum=momentum, weight_decay=weight_decay)
+    optimizer = torch.optim.SGD(
+        head.parameters(), lr=lr, momentum=momentum, weight_decay=weight_decay
+    )
     generator = torch.Generator(device=device).manual_seed(seed)
     # One CPU thread: a linear head is overhead-bound, more threads only synchronise.
     with torch_threads(1) if device.type == "cpu" else nullcontext():
         for epoch in range(epochs):
-            for batch_index in torch.randperm(len(labels), device=device, generator=generator).split(batch_size):
+            for batch_index in torch.randperm(
+                len(labels), device=device, generator=generator
+            ).split(batch_size):
                 batch_loss = F.cross_entropy(head(features[batch_index]), labels[batch_index])
                 optimizer.zero_grad(set_to_none=True)
                 batch_loss.backward()

@@ -65,15 +65,23 @@ class NNSettings:
         decays = tuple(float(d) for d in (decays if isinstance(decays, Sequence) else (decays,)))
         object.__setattr__(self, "weight_decay", decays)
         if self.epochs < 1 or self.batch_size < 1 or self.threads < 1:
-            raise ValueError(f"tabular.nn: epochs, batch_size and threads must be >= 1, got "
-                             f"{self.epochs}, {self.batch_size}, {self.threads}")
+            raise ValueError(
+                f"tabular.nn: epochs, batch_size and threads must be >= 1, got "
+                f"{self.epochs}, {self.batch_size}, {self.threads}"
+            )
         if not decays or min(decays) < 0:
-            raise ValueError(f"tabular.nn.weight_decay: need one or more values >= 0, got {list(decays)}")
+            raise ValueError(
+                f"tabular.nn.weight_decay: need one or more values >= 0, got {list(decays)}"
+            )
         if not 0 <= self.validation_size < 1:
-            raise ValueError(f"tabular.nn.validation_size must be in [0, 1), got {self.validation_size}")
+            raise ValueError(
+                f"tabular.nn.validation_size must be in [0, 1), got {self.validation_size}"
+            )
         if self.validation_size == 0 and len(decays) > 1:
-            raise ValueError(f"tabular.nn: {len(decays)} weight_decay candidates but validation_size 0; "
-                             "give one weight decay or a validation share to choose on")
+            raise ValueError(
+                f"tabular.nn: {len(decays)} weight_decay candidates but validation_size 0; "
+                "give one weight decay or a validation share to choose on"
+            )
 
     @property
     def needs_selection(self) -> bool:
@@ -136,7 +144,10 @@ class _StackedMLP:
         for linear in _linears(model):
             weight = linear.weight.detach().t().unsqueeze(0).repeat(copies, 1, 1)
             bias = linear.bias.detach().view(1, 1, -1).repeat(copies, 1, 1)
-            self.params += [weight.contiguous().requires_grad_(), bias.contiguous().requires_grad_()]
+            self.params += [
+                weight.contiguous().requires_grad_(),
+                bias.contiguous().requires_grad_(),
+            ]
         self.n_layers = len(self.params) // 2
         self._torch = torch
 
@@ -145,8 +156,11 @@ class _StackedMLP:
         hidden = x
         for layer in range(self.n_layers):
             weight, bias = self.params[2 * layer], self.params[2 * layer + 1]
-            hidden = self._torch.baddbmm(bias, hidden, weight) if hidden.dim() == 3 \
+            hidden = (
+                self._torch.baddbmm(bias, hidden, weight)
+                if hidden.dim() == 3
                 else self._torch.matmul(hidden, weight).add_(bias)
+            )
             if layer < self.n_layers - 1:
                 hidden = hidden.relu()
         return hidden
@@ -174,8 +188,15 @@ def _balanced_accuracy(logits, y, n_classes: int):
     return (hits[:, present] / counts[present]).mean(1)
 
 
-def _remix_batches(inputs, labels, n_classes: int, batch_size: int, alpha: float,
-                   rng: np.random.Generator, generator):
+def _remix_batches(
+    inputs,
+    labels,
+    n_classes: int,
+    batch_size: int,
+    alpha: float,
+    rng: np.random.Generator,
+    generator,
+):
     """One epoch of ReMix batches (Bellinger et al. 2020): ceil(n / B) class-balanced batches,
     each mixed with a permutation of itself (one lam ~ Beta(alpha, alpha) per batch); yields
     (x, soft targets (B, n_classes))."""
@@ -191,9 +212,20 @@ def _remix_batches(inputs, labels, n_classes: int, batch_size: int, alpha: float
         yield mixup(inputs[rows], one_hot, float(rng.beta(alpha, alpha)), partner)
 
 
-def _train_stacked(X, y, *, n_classes: int, settings: NNSettings, decays: Sequence[float],
-                   epochs: int, seed: int, soft_targets=None, cost_sensitive: bool = False,
-                   validation=None, remix_alpha: float | None = None):
+def _train_stacked(
+    X,
+    y,
+    *,
+    n_classes: int,
+    settings: NNSettings,
+    decays: Sequence[float],
+    epochs: int,
+    seed: int,
+    soft_targets=None,
+    cost_sensitive: bool = False,
+    validation=None,
+    remix_alpha: float | None = None,
+):
     """Train len(decays) copies of the seed's TabularMLP with Adam for ``epochs`` epochs.
 
     Returns the stacked network and, with ``validation = (X_val, y_val)``, the (epochs, G)
@@ -221,9 +253,13 @@ def _train_stacked(X, y, *, n_classes: int, settings: NNSettings, decays: Sequen
     remix_rng = np.random.default_rng(seed)
     for epoch in range(epochs):
         order = torch.randperm(len(inputs), generator=generator)
-        batches = (zip(inputs[order].split(settings.batch_size), targets[order].split(settings.batch_size))
-                   if remix_alpha is None else
-                   _remix_batches(inputs, labels, n_classes, settings.batch_size, remix_alpha, remix_rng, generator))
+        batches = (
+            zip(inputs[order].split(settings.batch_size), targets[order].split(settings.batch_size))
+            if remix_alpha is None
+            else _remix_batches(
+                inputs, labels, n_classes, settings.batch_size, remix_alpha, remix_rng, generator
+            )
+        )
         for x, t in batches:
             logits = stacked(x)
             # Sum of the copies' mean losses: each copy's gradient is its own fit's gradient.
@@ -241,8 +277,15 @@ def _train_stacked(X, y, *, n_classes: int, settings: NNSettings, decays: Sequen
     return stacked, (val_bac.numpy() if validation is not None else None)
 
 
-def select_mlp_settings(X: np.ndarray, y: np.ndarray, *, n_classes: int, settings: NNSettings,
-                        seed: int, cost_sensitive: bool = False) -> NNSettings:
+def select_mlp_settings(
+    X: np.ndarray,
+    y: np.ndarray,
+    *,
+    n_classes: int,
+    settings: NNSettings,
+    seed: int,
+    cost_sensitive: bool = False,
+) -> NNSettings:
     """Choose the NN's epoch count and weight decay on an inner validation split (item 7).
 
     ``X`` (n, d) float, ``y`` (n,) int in [0, n_classes) are the *training part* as it was
@@ -268,11 +311,19 @@ def select_mlp_settings(X: np.ndarray, y: np.ndarray, *, n_classes: int, setting
     if not settings.needs_selection:
         return settings
     fit_rows, val_rows = inner_split(y, n_classes=n_classes, settings=settings, seed=seed)
-    return choose_mlp_settings((X[fit_rows], y[fit_rows]), (X[val_rows], y[val_rows]), n_classes=n_classes,
-                               settings=settings, seed=seed, cost_sensitive=cost_sensitive)
+    return choose_mlp_settings(
+        (X[fit_rows], y[fit_rows]),
+        (X[val_rows], y[val_rows]),
+        n_classes=n_classes,
+        settings=settings,
+        seed=seed,
+        cost_sensitive=cost_sensitive,
+    )
 
 
-def inner_split(y: np.ndarray, *, n_classes: int, settings: NNSettings, seed: int) -> tuple[np.ndarray, np.ndarray]:
+def inner_split(
+    y: np.ndarray, *, n_classes: int, settings: NNSettings, seed: int
+) -> tuple[np.ndarray, np.ndarray]:
     """Stratified (inner-train rows, validation rows) of a training part ``y`` (n,) int, the
     split :func:`select_mlp_settings` chooses on (``settings.validation_size``, seed ``seed``).
 
@@ -285,40 +336,74 @@ def inner_split(y: np.ndarray, *, n_classes: int, settings: NNSettings, seed: in
 
     counts = np.bincount(np.asarray(y), minlength=n_classes)
     if counts.min() < 2:
-        raise ValueError(f"tabular NN settings selection: class {int(counts.argmin())} has "
-                         f"{counts.min()} training rows; need >= 2 to hold some out for validation")
-    return train_test_split(np.arange(len(y)), test_size=settings.validation_size, stratify=y,
-                            random_state=seed)
+        raise ValueError(
+            f"tabular NN settings selection: class {int(counts.argmin())} has "
+            f"{counts.min()} training rows; need >= 2 to hold some out for validation"
+        )
+    return train_test_split(
+        np.arange(len(y)), test_size=settings.validation_size, stratify=y, random_state=seed
+    )
 
 
-def choose_mlp_settings(fit: tuple, validation: tuple, *, n_classes: int, settings: NNSettings, seed: int,
-                        soft_targets: np.ndarray | None = None, cost_sensitive: bool = False,
-                        remix_alpha: float | None = None) -> NNSettings:
+def choose_mlp_settings(
+    fit: tuple,
+    validation: tuple,
+    *,
+    n_classes: int,
+    settings: NNSettings,
+    seed: int,
+    soft_targets: np.ndarray | None = None,
+    cost_sensitive: bool = False,
+    remix_alpha: float | None = None,
+) -> NNSettings:
     """The (epoch count, weight decay) of ``settings``' candidates with the best validation
     balanced accuracy, all candidates trained at once on ``fit = (X, y)`` (optionally
     ``soft_targets`` or per-batch ReMix ``remix_alpha``, as :func:`fit_mlp`) and scored on
     ``validation = (X_val, y_val)`` after every epoch. Ties: larger weight decay, then fewer
     epochs. Returns fixed settings (``validation_size = 0``)."""
     with torch_threads(settings.threads):
-        _, scores = _train_stacked(fit[0], fit[1], n_classes=n_classes, settings=settings,
-                                   decays=settings.weight_decay, epochs=settings.epochs, seed=seed,
-                                   soft_targets=soft_targets, cost_sensitive=cost_sensitive,
-                                   validation=validation, remix_alpha=remix_alpha)
+        _, scores = _train_stacked(
+            fit[0],
+            fit[1],
+            n_classes=n_classes,
+            settings=settings,
+            decays=settings.weight_decay,
+            epochs=settings.epochs,
+            seed=seed,
+            soft_targets=soft_targets,
+            cost_sensitive=cost_sensitive,
+            validation=validation,
+            remix_alpha=remix_alpha,
+        )
     epoch, candidate = _best(scores, settings.weight_decay)
-    return replace(settings, epochs=epoch + 1, weight_decay=(settings.weight_decay[candidate],),
-                   validation_size=0.0)
+    return replace(
+        settings,
+        epochs=epoch + 1,
+        weight_decay=(settings.weight_decay[candidate],),
+        validation_size=0.0,
+    )
 
 
 def _best(scores: np.ndarray, decays: Sequence[float]) -> tuple[int, int]:
     """(epoch, candidate) of the highest score; ties: larger weight decay, then earlier epoch."""
     by_decay = sorted(range(len(decays)), key=lambda c: -decays[c])
-    best = max(((scores[e, c], -rank, -e) for rank, c in enumerate(by_decay) for e in range(len(scores))))
+    best = max(
+        ((scores[e, c], -rank, -e) for rank, c in enumerate(by_decay) for e in range(len(scores)))
+    )
     return -best[2], by_decay[-best[1]]
 
 
-def fit_mlp(X: np.ndarray, y: np.ndarray, *, n_classes: int, settings: NNSettings, seed: int,
-            soft_targets: np.ndarray | None = None, cost_sensitive: bool = False,
-            remix_alpha: float | None = None):
+def fit_mlp(
+    X: np.ndarray,
+    y: np.ndarray,
+    *,
+    n_classes: int,
+    settings: NNSettings,
+    seed: int,
+    soft_targets: np.ndarray | None = None,
+    cost_sensitive: bool = False,
+    remix_alpha: float | None = None,
+):
     """Train a :class:`~imbaug.models.mlp.TabularMLP` on ``X`` (n, d) float, ``y`` (n,) int.
 
     The loss is cross-entropy on ``y``, or on ``soft_targets`` (n, n_classes) rows summing to
@@ -341,13 +426,22 @@ def fit_mlp(X: np.ndarray, y: np.ndarray, *, n_classes: int, settings: NNSetting
     TabularMLP in eval mode (CPU, float32).
     """
     if settings.needs_selection:
-        settings = select_mlp_settings(X, y, n_classes=n_classes, settings=settings, seed=seed,
-                                       cost_sensitive=cost_sensitive)
+        settings = select_mlp_settings(
+            X, y, n_classes=n_classes, settings=settings, seed=seed, cost_sensitive=cost_sensitive
+        )
     with torch_threads(settings.threads):
-        stacked, _ = _train_stacked(X, y, n_classes=n_classes, settings=settings,
-                                    decays=settings.weight_decay[:1], epochs=settings.epochs,
-                                    seed=seed, soft_targets=soft_targets,
-                                    cost_sensitive=cost_sensitive, remix_alpha=remix_alpha)
+        stacked, _ = _train_stacked(
+            X,
+            y,
+            n_classes=n_classes,
+            settings=settings,
+            decays=settings.weight_decay[:1],
+            epochs=settings.epochs,
+            seed=seed,
+            soft_targets=soft_targets,
+            cost_sensitive=cost_sensitive,
+            remix_alpha=remix_alpha,
+        )
         model = stacked.load_into(_initial_model(X.shape[1], n_classes, seed), 0)
     return model.eval()
 
