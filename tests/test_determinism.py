@@ -2,6 +2,7 @@
 metrics file and trained model, bit for bit (timing columns aside)."""
 
 import pandas as pd
+import pytest
 
 from workflow_helpers import (
     ACCURACY_TABLES,
@@ -11,6 +12,8 @@ from workflow_helpers import (
     result_files,
     run_test_study,
 )
+
+pytestmark = pytest.mark.slow  # runs with IMBAUG_SLOW_TESTS=1 (.ci/run-full)
 
 STUDY = "small"
 

@@ -7,6 +7,7 @@ import subprocess
 import time
 
 import psutil
+import pytest
 
 from workflow_helpers import (
     ACCURACY_TABLES,
@@ -18,6 +19,8 @@ from workflow_helpers import (
     study_args,
     write_study,
 )
+
+pytestmark = pytest.mark.slow  # runs with IMBAUG_SLOW_TESTS=1 (.ci/run-full)
 
 STUDY = "small"
 # The README's resume command (Running section), run here exactly as written.

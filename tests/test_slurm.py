@@ -21,6 +21,8 @@ from workflow_helpers import (
     write_study,
 )
 
+pytestmark = pytest.mark.slow  # runs with IMBAUG_SLOW_TESTS=1 (.ci/run-full)
+
 pytest.importorskip("snakemake_executor_plugin_slurm")
 UP = REPO / ".ci" / "slurm" / "up.sh"
 JOBCOMP = "/var/log/slurm/jobcomp.log"
