@@ -236,8 +236,9 @@ def _train_stacked(
 
     from imbaug.losses import balanced_class_weights
 
-    inputs = torch.as_tensor(np.ascontiguousarray(X), dtype=torch.float32)
-    labels = torch.as_tensor(np.asarray(y), dtype=torch.int64)
+    # torch.tensor copies: arrays read from Parquet are read-only, which torch warns about
+    inputs = torch.tensor(np.asarray(X), dtype=torch.float32)
+    labels = torch.tensor(np.asarray(y), dtype=torch.int64)
     targets = labels if soft_targets is None else torch.as_tensor(soft_targets, dtype=torch.float32)
     counts = np.bincount(np.asarray(y), minlength=n_classes)
     weight = balanced_class_weights(counts) if cost_sensitive else None
