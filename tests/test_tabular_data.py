@@ -300,3 +300,16 @@ def test_config_sample_of_a_parquet_file_reads_its_schema_and_labels_only(tmp_pa
         check_user_frame("mine", spec, features, labels)
     used, minority = check_user_frame("mine", {**spec, "exclude": ["id"]}, features, labels)
     assert used == ["a", "b"] and minority.sum() == 4
+
+
+def test_benchmark_ids_read_from_source_match_imbalanced_learn():
+    """The Snakefile reads imbalanced-learn's benchmark table without importing it; the table
+    (and so every cache file name) must be exactly the library's."""
+    from imblearn.datasets._zenodo import MAP_NAME_ID
+
+    from imbaug.data.tabular import imblearn_cache_file, imblearn_dataset_ids
+
+    assert imblearn_dataset_ids() == dict(MAP_NAME_ID)
+    assert (
+        imblearn_cache_file("ozone_level", "/data").name == f"x{MAP_NAME_ID['ozone_level']}data.npz"
+    )

@@ -6,6 +6,9 @@ minority class is 1, validated before any training happens.
 
 from __future__ import annotations
 
+import ast
+import functools
+import importlib.util
 import logging
 import os
 import re
@@ -107,10 +110,28 @@ EMBEDDED_DATASETS = {
 }
 
 
-def imblearn_dataset_names() -> list[str]:
+@functools.cache
+def imblearn_dataset_ids() -> dict[str, int]:
+    """imbalanced-learn's benchmark datasets, name -> Zenodo ID (its
+    ``imblearn.datasets._zenodo.MAP_NAME_ID``: position in ``MAP_NAME_ID_KEYS``, from 1).
+
+    Read from that module's source, not imported: importing imbalanced-learn imports
+    scikit-learn (about 3 s on the 2-core VM), which the Snakefile's config checks would pay at
+    every Snakemake start. Falls back to the import if the source no longer has that list."""
+    package = importlib.util.find_spec("imblearn")
+    source = Path(package.origin).parent / "datasets" / "_zenodo.py"
+    for node in ast.parse(source.read_text()).body:
+        if isinstance(node, ast.Assign) and [getattr(t, "id", None) for t in node.targets] == [
+            "MAP_NAME_ID_KEYS"
+        ]:
+            return {name: i + 1 for i, name in enumerate(ast.literal_eval(node.value))}
     from imblearn.datasets._zenodo import MAP_NAME_ID
 
-    return list(MAP_NAME_ID)
+    return dict(MAP_NAME_ID)
+
+
+def imblearn_dataset_names() -> list[str]:
+    return list(imblearn_dataset_ids())
 
 
 def known_dataset_names(files: dict | None = None) -> list[str]:
@@ -178,10 +199,8 @@ def imblearn_cache_file(name: str, data_home: str | None) -> Path:
     ``data_home`` None resolves like scikit-learn's ``get_data_home`` (``$SCIKIT_LEARN_DATA``,
     else ``~/scikit_learn_data``), which cannot be asked without it creating the folder.
     """
-    from imblearn.datasets._zenodo import MAP_NAME_ID
-
     home = data_home or os.environ.get("SCIKIT_LEARN_DATA", "~/scikit_learn_data")
-    return Path(home).expanduser() / "zenodo" / f"x{MAP_NAME_ID[name]}data.npz"
+    return Path(home).expanduser() / "zenodo" / f"x{imblearn_dataset_ids()[name]}data.npz"
 
 
 def _fetch_imblearn(name: str, data_home: str | None, download: bool):

@@ -19,11 +19,33 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from imblearn.over_sampling import ADASYN, SMOTE, BorderlineSMOTE, RandomOverSampler
 
-from imbaug.resampling.balanced_svm import BalancedSVM
-from imbaug.resampling.eos import EOS
-from imbaug.resampling.remix import REMIX_REFERENCE, ReMix, RemixChou
+
+def _imported_on_use(module: str, name: str) -> Callable[..., Any]:
+    """A constructor of ``module.name`` that imports the module when it is first called.
+
+    The Snakefile reads this registry at every Snakemake start, and many jobs never resample;
+    importing imbalanced-learn imports scikit-learn, about 3 s of CPU on the 2-core VM."""
+
+    def construct(**params):
+        return getattr(importlib.import_module(module), name)(**params)
+
+    construct.__name__ = construct.__qualname__ = name
+    return construct
+
+
+ADASYN = _imported_on_use("imblearn.over_sampling", "ADASYN")
+SMOTE = _imported_on_use("imblearn.over_sampling", "SMOTE")
+BorderlineSMOTE = _imported_on_use("imblearn.over_sampling", "BorderlineSMOTE")
+RandomOverSampler = _imported_on_use("imblearn.over_sampling", "RandomOverSampler")
+BalancedSVM = _imported_on_use("imbaug.resampling.balanced_svm", "BalancedSVM")
+EOS = _imported_on_use("imbaug.resampling.eos", "EOS")
+ReMix = _imported_on_use("imbaug.resampling.remix", "ReMix")
+RemixChou = _imported_on_use("imbaug.resampling.remix", "RemixChou")
+REMIX_REFERENCE = (
+    "C. Bellinger, R. Corizzo and N. Japkowicz, 'ReMix: Calibrated resampling for class "
+    "imbalance in deep learning', arXiv:2012.02312, 2020; DA paper section II-A"
+)
 
 logger = logging.getLogger("imbaug.resampling")
 

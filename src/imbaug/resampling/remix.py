@@ -11,12 +11,6 @@ from sklearn.utils._param_validation import Interval
 
 from imbaug.resampling.base import DenseOverSampler, interpolate_rows
 
-REMIX_REFERENCE = (
-    "C. Bellinger, R. Corizzo and N. Japkowicz, 'ReMix: Calibrated resampling for class "
-    "imbalance in deep learning', arXiv:2012.02312, 2020; DA paper section II-A"
-)
-
-
 # --------------------------------------------------------------------------- per-batch ReMix
 
 
