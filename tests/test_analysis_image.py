@@ -404,3 +404,30 @@ def test_figures_of_several_cuts_draw_every_cut(tmp_path):
     ax = fig_points.add_subplot()
     plots._class_lines(ax, norms[norms.loss == "CE"], "norm")
     assert sum(len(c.get_offsets()) for c in ax.collections) == 3 * 4 * 4  # cuts x classes x runs
+
+
+def test_cnn_ce_rows_take_the_tabular_layout_with_distinct_share_of_the_fe_width():
+    from imbaug.pipeline.image_analysis import ce_rows
+
+    key = {"loss": "CE", "method": "EOS", "space": "latent"}
+    summary = pd.DataFrame(
+        [
+            {**key, "class": 0, "n_tp": 5, "n_features": 8, "needed_mean": 2.0,
+             "needed_share": 0.25, "distinct_needed": 4, "top_share": 0.5},
+            {**key, "class": 1, "n_tp": 3, "n_features": 8, "needed_mean": 1.0,
+             "needed_share": 0.125, "distinct_needed": 2, "top_share": 0.75},
+        ]
+    )  # fmt: skip
+    profile = pd.DataFrame(
+        [
+            {**key, "class": c, "index": i, "mean_ce": m, "rank": r, "frequency": f}
+            for c, rows in {0: [(3, 0.9, 0, 5), (1, 0.2, 1, 2)], 1: [(6, 0.7, 0, 3)]}.items()
+            for i, m, r, f in rows
+        ]
+    )
+    rows = ce_rows(summary, profile)
+    assert len(rows) == 3 and set(rows["n_ce"]) == {8}
+    by_class = rows.groupby("class")["distinct_share"].first()
+    assert by_class.tolist() == [0.5, 0.25]  # 4 of 8 and 2 of 8 FE indices
+    top = rows[(rows["class"] == 0) & (rows["rank"] == 0)].iloc[0]
+    assert (top["index"], top["mean_ce"], top["needed_share"]) == (3, 0.9, 0.25)

@@ -25,7 +25,6 @@ STAGES = [
     "tabular_fit",
     "tabular_fit_nn",
     "tabular_latent",
-    "tabular_evaluate",
     "tabular_analysis_svm",
     "tabular_analysis_lg",
     "tabular_analysis_nn",
@@ -45,15 +44,14 @@ def test_default_study_dry_run_plans_every_stage(tmp_path):
     assert result.returncode == 0, result.stdout
     counts = job_counts(result.stdout)
     for rule, n in [
-        ("tabular_data", 2),
-        ("tabular_resample", 2),
-        ("tabular_fit", 4),
-        ("tabular_fit_nn", 2),
-        ("tabular_latent", 2),
-        ("tabular_evaluate", 6),
-        ("tabular_analysis_svm", 2),
-        ("tabular_analysis_lg", 2),
-        ("tabular_analysis_nn", 2),
+        ("tabular_data", 1),
+        ("tabular_resample", 1),
+        ("tabular_fit", 2),
+        ("tabular_fit_nn", 1),
+        ("tabular_latent", 1),
+        ("tabular_analysis_svm", 1),
+        ("tabular_analysis_lg", 1),
+        ("tabular_analysis_nn", 1),
         ("tabular_table", 1),
     ]:
         assert counts[rule] == n, (rule, counts)
@@ -68,10 +66,10 @@ def test_rulegraph_shows_the_stages_in_order():
         ("tabular_data", "tabular_resample"),
         ("tabular_resample", "tabular_fit"),
         ("tabular_fit_nn", "tabular_latent"),
-        ("tabular_latent", "tabular_evaluate"),
+        ("tabular_latent", "tabular_analysis_nn"),
         ("tabular_fit", "tabular_analysis_svm"),
-        ("tabular_evaluate", "tabular_table"),
-        ("analysis_tables", "figures_support_vectors"),
+        ("tabular_analysis_lg", "tabular_table"),
+        ("analysis_tables", "tabular_figures"),
     ]:
         assert edge in edges, edge
 
@@ -124,7 +122,7 @@ def test_profiles_dry_run(tmp_path, profile):
         ({"latent_methods": []}, ["tabular_latent"]),
         (
             {"classifiers": ["LG"]},
-            ["tabular_fit_nn", "tabular_analysis_svm", "figures_support_vectors"],
+            ["tabular_fit_nn", "tabular_analysis_svm"],
         ),
         ({"methods": [], "classifiers": ["NN"]}, ["tabular_fit", "tabular_analysis_lg"]),
     ],
@@ -241,7 +239,8 @@ def test_adding_a_dataset_reruns_no_finished_job(small_run):
     assert result.returncode == 0, result.stdout[-3000:]
     assert _dataset_wildcards(result.stdout) == {"synthetic"}
     counts = job_counts(result.stdout)
-    assert counts["tabular_data"] == 1 and counts["tabular_evaluate"] == 3
+    assert counts["tabular_data"] == 1
+    assert [counts[f"tabular_analysis_{c}"] for c in ("svm", "lg", "nn")] == [1, 1, 1]
 
 
 def test_a_finished_study_plans_nothing(small_run):
@@ -255,7 +254,7 @@ def test_single_figure_target_rebuilds_only_that_figure(small_run):
     result = snakemake(small_run, "--cores", "1", "results/figures/da_fig2_sv_ratio_to_base.png")
     assert result.returncode == 0, result.stdout
     assert figure.exists()
-    assert job_counts(result.stdout) == {"figures_support_vectors": 1, "total": 1}
+    assert job_counts(result.stdout) == {"tabular_figures": 1, "total": 1}
 
 
 def test_a_method_failing_on_a_split_keeps_the_others(tmp_path):

@@ -31,102 +31,28 @@ rule analysis_tables:
         "../scripts/analysis_table.py"
 
 
-rule figures_support_vectors:
+# One job draws every tabular figure: each is a second of plotting from the tidy tables, so
+# separate jobs would mostly start Python and matplotlib. Deleting one figure reruns this job
+# alone; `snakemake results/figures/<name>.png` names any of them.
+rule tabular_figures:
     input:
-        "results/tables/support_vectors.csv",
-    output:
-        **{
-            name: report(
-                figure(name),
-                caption="../report/support_vectors.rst",
-                category="Figures",
-                subcategory="SVM support vectors (DA paper Figs 2-6)",
-            )
-            for name in SV_FIGURES
-        },
-    log:
-        "results/logs/figures/support_vectors.log",
-    conda:
-        "../../envs/imbaug.yaml"
-    params:
-        figures=SV_FIGURES,
-    script:
-        "../scripts/analysis_figures.py"
-
-
-rule figures_weight_norms:
-    input:
-        "results/tables/weight_change.csv",
-    output:
-        lg=report(
-            figure("da_fig7_lg_weight_norms"),
-            caption="../report/weight_norms.rst",
-            category="Figures",
-            subcategory="Weights (DA paper Figs 7-9)",
-        ),
-        nn_majority=report(
-            figure("da_fig8_nn_majority_weight_norms"),
-            caption="../report/weight_norms.rst",
-            category="Figures",
-            subcategory="Weights (DA paper Figs 7-9)",
-        ),
-        nn_minority=report(
-            figure("da_fig9_nn_minority_weight_norms"),
-            caption="../report/weight_norms.rst",
-            category="Figures",
-            subcategory="Weights (DA paper Figs 7-9)",
-        ),
-    log:
-        "results/logs/figures/weight_norms.log",
-    conda:
-        "../../envs/imbaug.yaml"
-    script:
-        "../scripts/analysis_figures.py"
-
-
-rule figures_top_features:
-    input:
-        "results/tables/top_features.csv",
+        **tabular_figure_tables(),
     output:
         [
             report(
-                f"results/figures/top5_features_{{classifier}}_{dataset}.{FIGURE_FORMAT}",
-                caption="../report/top_features.rst",
+                path,
+                caption=f"../report/{spec[0]}.rst",
                 category="Figures",
-                subcategory="Top-5 features (DA paper Figs 11-12)",
+                subcategory=FIGURE_SUBCATEGORIES[spec[0]],
             )
-            for dataset in TABULAR["datasets"]
+            for path, spec in tabular_figures().items()
         ],
     log:
-        "results/logs/figures/top5_features_{classifier}.log",
+        "results/logs/figures/tabular_figures.log",
     conda:
         "../../envs/imbaug.yaml"
     params:
-        datasets=TABULAR["datasets"],
-    script:
-        "../scripts/analysis_figures.py"
-
-
-rule figures_embeddings:
-    input:
-        summary="results/tables/classification_embeddings.csv",
-        profiles="results/tables/embedding_profiles.csv",
-    output:
-        **{
-            name: report(
-                f"results/figures/ce_{name}_{{classifier}}.{FIGURE_FORMAT}",
-                caption="../report/embeddings.rst",
-                category="Figures",
-                subcategory="Classification embeddings (CE paper Figs 2-7)",
-            )
-            for name in CE_FIGURES
-        },
-    log:
-        "results/logs/figures/embeddings_{classifier}.log",
-    wildcard_constraints:
-        classifier="LG|SVM|CNN",
-    conda:
-        "../../envs/imbaug.yaml"
+        figures=tabular_figures(),
     script:
         "../scripts/analysis_figures.py"
 

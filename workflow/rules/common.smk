@@ -165,10 +165,9 @@ def final_targets():
         targets += [
             "results/tables/tabular_accuracy.csv",
             "results/tables/tabular_accuracy.md",
-            f"results/figures/tabular_accuracy.{config.get('figure_format', 'png')}",
         ]
-        targets += analysis_targets()  # workflow/rules/analysis.smk
     if IMAGE["datasets"]:
         targets += ["results/tables/image_accuracy.csv", "results/tables/image_accuracy.md"]
         targets += image_analysis_targets()  # workflow/rules/image_analysis.smk
+    targets += analysis_targets()  # DA/CE tables of both studies (workflow/rules/analysis.smk)
     return targets

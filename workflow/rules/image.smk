@@ -16,6 +16,9 @@ wildcard_constraints:
 
 
 IMG = "results/image/{dataset}"
+# The trainings are the longest chain of the study: start them before the tabular jobs, so
+# the tabular work fills the cores while the last trainings run, not after.
+IMAGE_PRIORITY = 10
 RUN = "results/image/{dataset}/cut{cut}/{arch}/{loss}"
 
 
@@ -28,6 +31,7 @@ rule image_data:
         normalization=f"{IMG}/normalization.json",  # fixed input scaling of every training
     log:
         "results/logs/image/{dataset}/data.log",
+    priority: IMAGE_PRIORITY
     conda:
         "../../envs/imbaug.yaml"
     params:
@@ -47,6 +51,7 @@ rule image_cut:
         f"{IMG}/cut{{cut}}/{{kind}}.pt",
     log:
         "results/logs/image/{dataset}/cut{cut}/{kind}.log",
+    priority: IMAGE_PRIORITY
     conda:
         "../../envs/imbaug.yaml"
     params:
@@ -70,6 +75,7 @@ rule image_train:
         features=f"{RUN}/{{method}}/features.pt",
     log:
         "results/logs/image/{dataset}/cut{cut}/{arch}/{loss}/{method}.log",
+    priority: IMAGE_PRIORITY
     conda:
         "../../envs/imbaug.yaml"
     threads: 1

@@ -1,8 +1,8 @@
 # Image analyses (DA paper Fig 10, Tables VIII, XI; EOS paper Figs 3-7, Table IV, V-E2; CE
 # paper Figs 1, 4-7), from stored artifacts only - no job here trains a network.
 #   image_analysis (per dataset, cut, arch: every model's weights, saliency, FE gaps, CE)
-#   -> tables (all datasets) and figures (per dataset and arch, one job per figure, so a
-#   deleted figure is rebuilt by its own job alone); image_tsne reads FE directly.
+#   -> tables (all datasets) and figures (one job per dataset and arch draws them all, so a
+#   deleted figure is rebuilt by that job alone, never a training); image_tsne reads FE.
 
 
 include: "image_analysis_common.smk"
@@ -27,6 +27,7 @@ rule image_analysis:
         latent_losses=lambda wc: cut_runs(wc.dataset, wc.arch)[1],
         reference_loss=REFERENCE_LOSS,
         top_fraction=IMAGE["saliency_top_fraction"],
+        da_classifier=da_classifier,
         device=config["device"],
     script:
         "../scripts/image_analysis.py"
@@ -73,33 +74,34 @@ rule image_wall_time:
         "../scripts/image_wall_time.py"
 
 
-for _figure, _inputs in IMAGE_FIGURES.items():
-
-    rule:
-        name:
-            f"image_figure_{_figure}"
-        input:
-            _inputs,
-        output:
+# One job draws every figure of a dataset and architecture from its analysis tables (a second
+# each; separate jobs would mostly start Python). Deleting one reruns this job alone.
+rule image_figures:
+    input:
+        image_figure_inputs,
+    output:
+        [
             report(
-                f"results/figures/{{dataset}}_{{arch}}_{_figure}.{IMAGE_FIGURE_FORMAT}",
-                caption=f"../report/image_{_figure}.rst",
+                f"results/figures/{{dataset}}_{{arch}}_{name}.{IMAGE_FIGURE_FORMAT}",
+                caption=f"../report/image_{name}.rst",
                 category="Image analyses",
                 subcategory="{dataset} {arch}",
-            ),
-        log:
-            f"results/logs/figures/{{dataset}}_{{arch}}_{_figure}.log",
-        wildcard_constraints:
-            dataset=IMAGE_DATASET_RE,
-            arch=IMAGE_ARCH_RE,
-        conda:
-            "../../envs/imbaug.yaml"
-        params:
-            figure=_figure,
-            reference_loss=REFERENCE_LOSS,
-            kept_epochs=IMAGE["head"]["epochs"],
-        script:
-            "../scripts/image_figure.py"
+            )
+            for name in IMAGE_FIGURE_NAMES
+        ],
+    log:
+        "results/logs/figures/{dataset}_{arch}_figures.log",
+    wildcard_constraints:
+        dataset=IMAGE_DATASET_RE,
+        arch=IMAGE_ARCH_RE,
+    conda:
+        "../../envs/imbaug.yaml"
+    params:
+        figures=IMAGE_FIGURE_NAMES,
+        reference_loss=REFERENCE_LOSS,
+        kept_epochs=IMAGE["head"]["epochs"],
+    script:
+        "../scripts/image_figure.py"
 
 
 # EOS paper Fig 6 on the first cut: t-SNE is seconds to minutes of CPU work, not per cut.

@@ -10,6 +10,7 @@ IMAGE_ANALYSES = [
     "generalization_gap",
     "embeddings",
     "embedding_profile",
+    "classification_embeddings",  # the CE rows in the tabular layout (analysis_tables)
 ]
 IMAGE_FIGURE_FORMAT = config.get("figure_format", "png")
 REFERENCE_LOSS = "CE" if "CE" in IMAGE["losses"] else (IMAGE["losses"] or [None])[0]
@@ -63,7 +64,7 @@ def per_cut_latent(pattern):
     return files
 
 
-# figure name -> (its inputs, EOS/DA/CE paper item it shows); one rule per figure.
+# figure name -> its input tables; image_figures() below lists the figures of this config.
 IMAGE_FIGURES = {
     "generalization_gap": lambda wc: image_analysis_files("generalization_gap", wc.dataset, wc.arch)
     + image_analysis_files("head_norms", wc.dataset, wc.arch),
@@ -112,6 +113,15 @@ def image_tsne_input(wc):
     }
 
 
+# The figures the image_figures rule draws (t-SNE has its own rule: it reads FE, not tables).
+IMAGE_FIGURE_NAMES = [name for name in image_figures() if name != "tsne"]
+
+
+def image_figure_inputs(wc):
+    """Every table the figures of one dataset and arch are drawn from (each file once)."""
+    return list(dict.fromkeys(p for name in IMAGE_FIGURE_NAMES for p in IMAGE_FIGURES[name](wc)))
+
+
 def image_analysis_targets():
     """Every image analysis table and figure of the study (final targets)."""
     if not IMAGE["datasets"] or not IMAGE["losses"]:
@@ -135,3 +145,10 @@ def image_analysis_targets():
 # (results/tables/weight_change.csv, top_k_overlap.csv; hook in tabular_common.smk).
 IMAGE_ANALYSIS_INPUTS["weights"] = image_analysis_files("weight_change")
 IMAGE_ANALYSIS_INPUTS["top_k"] = image_analysis_files("top_k_overlap")
+IMAGE_ANALYSIS_INPUTS["embeddings"] = image_analysis_files("classification_embeddings")
+
+
+def da_classifier(wc):
+    """The CNN's name in the DA/CE tables: ``CNN``, or ``CNN <arch>`` when the dataset is run
+    with several architectures (their rows would otherwise be averaged together)."""
+    return "CNN" if len(image_archs(wc.dataset)) == 1 else f"CNN {wc.arch}"

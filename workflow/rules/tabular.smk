@@ -1,6 +1,6 @@
 # DA paper tabular study in stages, one job per dataset and stage (all splits in one job):
 #   tabular_data -> tabular_resample -> tabular_fit (per classifier) -> tabular_latent (NN)
-#   -> tabular_evaluate (per classifier) -> tabular_analysis (per classifier) -> tables/figures
+#   -> tabular_analysis (per classifier: metrics rows, then the analyses) -> tables/figures
 # A split is seconds of work, so a job per split would spend much of its time starting Python
 # and importing torch/skops (see README, "Tabular stages"). Each rule's params hold only the
 # settings its jobs use, so adding a dataset or changing one method's setting reruns only the
@@ -113,21 +113,9 @@ rule tabular_latent:
         "../scripts/tabular_latent.py"
 
 
-rule tabular_evaluate:
-    input:
-        unpack(evaluate_input),
-    output:
-        f"{TAB}/metrics/{{classifier}}.parquet",
-    log:
-        "results/logs/tabular/{dataset}/evaluate_{classifier}.log",
-    conda:
-        "../../envs/imbaug.yaml"
-    threads: 1
-    script:
-        "../scripts/tabular_evaluate.py"
-
-
-# One analysis job per dataset and classifier, reading only stored artifacts (no retraining).
+# Evaluation and analyses: one job per dataset and classifier scores every stored model on its
+# split's test rows (metrics/{classifier}.parquet) and runs that classifier's analyses, reading
+# only stored artifacts (no retraining). Both load the same models; one job loads them once.
 rule tabular_analysis_svm:
     input:
         unpack(analysis_rule_input("SVM")),
@@ -192,20 +180,3 @@ rule tabular_table:
         "../../envs/imbaug.yaml"
     script:
         "../scripts/tabular_table.py"
-
-
-rule tabular_figure:
-    input:
-        "results/tables/tabular_accuracy.csv",
-    output:
-        report(
-            f"results/figures/tabular_accuracy.{FIGURE_FORMAT}",
-            caption="../report/tabular_accuracy_figure.rst",
-            category="Figures",
-        ),
-    log:
-        "results/logs/figures/tabular_accuracy.log",
-    conda:
-        "../../envs/imbaug.yaml"
-    script:
-        "../scripts/tabular_figure.py"

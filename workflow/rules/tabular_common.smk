@@ -53,7 +53,8 @@ def model_path(classifier):
     return f"{TAB}/models/{classifier}.{suffix}"
 
 
-def evaluate_input(wildcards):
+def analysis_input(wildcards):
+    """Everything the evaluation and the analyses of one dataset and classifier read."""
     inputs = {
         "data": f"{TAB}/data.parquet",
         "partition": f"{TAB}/partition.parquet",
@@ -64,11 +65,7 @@ def evaluate_input(wildcards):
     if wildcards.classifier == "NN" and TABULAR_RUNS_LATENT:
         inputs["heads"] = f"{TAB}/models/NN_latent.pt"
         inputs["latent_status"] = f"{TAB}/latent.parquet"
-    return {k: v.format(dataset=wildcards.dataset) for k, v in inputs.items()}
-
-
-def analysis_input(wildcards):
-    inputs = {k: v for k, v in evaluate_input(wildcards).items()}
+    inputs = {k: v.format(dataset=wildcards.dataset) for k, v in inputs.items()}
     inputs["resampled"] = expand(
         f"{TAB}/split{{split}}/resampled.parquet", dataset=wildcards.dataset, split=SPLITS
     )
@@ -76,8 +73,13 @@ def analysis_input(wildcards):
 
 
 def analysis_outputs(classifier):
+    """The metrics rows, then one Parquet file per analysis of ``classifier``."""
     return {
-        name: f"{TAB}/analysis/{classifier}/{name}.parquet" for name in TABULAR_ANALYSES[classifier]
+        "metrics": f"{TAB}/metrics/{classifier}.parquet",
+        **{
+            name: f"{TAB}/analysis/{classifier}/{name}.parquet"
+            for name in TABULAR_ANALYSES[classifier]
+        },
     }
 
 
@@ -152,34 +154,64 @@ CE_FIGURES = [
 ]
 
 
-def analysis_targets():
-    """Every analysis table and figure the configured study produces."""
+WEIGHT_NORM_FIGURES = {
+    "da_fig7_lg_weight_norms": "lg",
+    "da_fig8_nn_majority_weight_norms": "nn_majority",
+    "da_fig9_nn_minority_weight_norms": "nn_minority",
+}
+FIGURE_SUBCATEGORIES = {
+    "tabular_accuracy_figure": "Accuracy (DA paper Fig 1)",
+    "support_vectors": "SVM support vectors (DA paper Figs 2-6)",
+    "weight_norms": "Weights (DA paper Figs 7-9)",
+    "top_features": "Top-5 features (DA paper Figs 11-12)",
+    "embeddings": "Classification embeddings (CE paper Figs 2-7)",
+}
+
+
+def tabular_figures():
+    """path -> (kind, *what) of every tabular figure; kind names its caption file."""
     if not TABULAR["datasets"]:
-        return []
-    targets = []
-    for table, runs in ANALYSIS_TABLES.items():
-        if ANALYSIS_CLASSIFIERS[runs]:
-            targets.append(f"results/tables/{table}.csv")
+        return {}
     classifiers = TABULAR["classifiers"]
+    figures = {figure("tabular_accuracy"): ("tabular_accuracy_figure",)}
     if "SVM" in classifiers:
-        targets += [figure(name) for name in SV_FIGURES]
+        figures.update({figure(n): ("support_vectors", v) for n, v in SV_FIGURES.items()})
     if {"LG", "NN"} & set(classifiers):
-        targets += [
-            figure("da_fig7_lg_weight_norms"),
-            figure("da_fig8_nn_majority_weight_norms"),
-            figure("da_fig9_nn_minority_weight_norms"),
-        ]
-    targets += [
-        f"results/figures/top5_features_{c}_{d}.{FIGURE_FORMAT}"
-        for c in ANALYSIS_CLASSIFIERS["top_k"]
-        for d in TABULAR["datasets"]
+        figures.update({figure(n): ("weight_norms", v) for n, v in WEIGHT_NORM_FIGURES.items()})
+    for c in ANALYSIS_CLASSIFIERS["top_k"]:
+        for d in TABULAR["datasets"]:
+            figures[figure(f"top5_features_{c}_{d}")] = ("top_features", c, d)
+    for c in ANALYSIS_CLASSIFIERS["embeddings"]:
+        for name in CE_FIGURES:
+            figures[figure(f"ce_{name}_{c}")] = ("embeddings", c, name)
+    return figures
+
+
+def tabular_figure_tables():
+    """The tidy tables the tabular figures are drawn from (those this config builds)."""
+    tables = {"accuracy": "results/tables/tabular_accuracy.csv"}
+    kinds = {spec[0] for spec in tabular_figures().values()}
+    for kind, names in [
+        ("support_vectors", ["support_vectors"]),
+        ("weight_norms", ["weight_change"]),
+        ("top_features", ["top_features"]),
+        ("embeddings", ["classification_embeddings", "embedding_profiles"]),
+    ]:
+        if kind in kinds:
+            tables.update({name: f"results/tables/{name}.csv" for name in names})
+    return tables
+
+
+def analysis_targets():
+    """Every analysis table and figure the configured study produces: the tidy tables of
+    every analysis some run computes (tabular, or the CNN's rows), tabular figures and the
+    comparison with the papers."""
+    targets = [
+        f"results/tables/{table}.csv"
+        for table, runs in ANALYSIS_TABLES.items()
+        if analysis_runs(runs)
     ]
-    targets += [
-        f"results/figures/ce_{name}_{c}.{FIGURE_FORMAT}"
-        for c in ANALYSIS_CLASSIFIERS["embeddings"]
-        for name in CE_FIGURES
-    ]
-    return targets + comparison_targets()
+    return targets + list(tabular_figures()) + comparison_targets()
 
 
 def comparison_targets():

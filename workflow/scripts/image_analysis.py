@@ -9,6 +9,7 @@ from imbaug.io import job_log, load_torch, write_parquet
 from imbaug.pipeline import image_analysis as analysis
 from imbaug.pipeline.image import model_from_record
 
+DA_TABLES = ("weight_change", "top_k_overlap", "classification_embeddings")
 wildcards, params, inputs, output = (
     snakemake.wildcards,
     snakemake.params,
@@ -45,14 +46,20 @@ with job_log(snakemake.log[0]) as log:
     tables["top_k_overlap"] = analysis.saliency_overlaps(
         runs, params.reference_loss, test.images, labels, device, params.top_fraction
     )
-    for name in ("weight_change", "top_k_overlap"):  # also rows of the tabular study's DA tables
-        tables[name] = analysis.da_layout(tables[name], params.reference_loss)
+    tables["classification_embeddings"] = analysis.ce_rows(
+        tables["embeddings"], tables["embedding_profile"]
+    )
     keys = {
         "dataset": wildcards.dataset,
         "classifier": "CNN",
         "cut": int(wildcards.cut),
         "arch": wildcards.arch,
     }
+    for name in DA_TABLES:  # also rows of the tabular study's DA/CE tables
+        tables[name] = analysis.da_layout(tables[name], params.reference_loss)
     for name, table in tables.items():
-        table = table.assign(**keys)
+        # in the DA/CE tables (keyed by dataset, classifier, method) a dataset run with
+        # several archs names the arch in the classifier
+        classifier = params.da_classifier if name in DA_TABLES else "CNN"
+        table = table.assign(**{**keys, "classifier": classifier})
         write_parquet(table[[*keys, *[c for c in table.columns if c not in keys]]], output[name])

@@ -1,4 +1,4 @@
-"""Draw one image-analysis figure of one dataset and architecture from its stored tables."""
+"""Draw every image-analysis figure of one dataset and architecture from its stored tables."""
 
 import pandas as pd
 
@@ -6,14 +6,9 @@ from imbaug.io import job_log, read_parquet
 from imbaug.plots import image_analysis as plots
 
 wildcards, params, output = snakemake.wildcards, snakemake.params, snakemake.output
-with job_log(snakemake.log[0]):
-    frames = {}
-    for path in snakemake.input:
-        name = path.rsplit("/", 1)[1].removesuffix(".parquet")
-        frames.setdefault(name, []).append(read_parquet(path))
-    tables = {name: pd.concat(parts, ignore_index=True) for name, parts in frames.items()}
-    title = f"{wildcards.dataset}, {wildcards.arch}"
-    figure, path = params.figure, output[0]
+
+
+def draw(figure, tables, path, title):
     if figure == "generalization_gap":
         plots.plot_generalization_gap(
             tables["generalization_gap"], tables["head_norms"], path, title
@@ -34,3 +29,15 @@ with job_log(snakemake.log[0]):
         plots.plot_eos_k_sweep(tables["metrics"], path, title)
     else:
         raise ValueError(f"unknown image figure {figure!r}")
+
+
+with job_log(snakemake.log[0]) as log:
+    frames = {}
+    for path in snakemake.input:
+        name = path.rsplit("/", 1)[1].removesuffix(".parquet")
+        frames.setdefault(name, []).append(read_parquet(path))
+    tables = {name: pd.concat(parts, ignore_index=True) for name, parts in frames.items()}
+    title = f"{wildcards.dataset}, {wildcards.arch}"
+    for figure, path in zip(params.figures, output):
+        draw(figure, tables, path, title)
+        log.info("drew %s", path)

@@ -254,6 +254,22 @@ def embeddings(
     )
 
 
+def ce_rows(summary: pd.DataFrame, profile: pd.DataFrame) -> pd.DataFrame:
+    """The CNN's CE in the layout of the tabular CE analysis (rows of
+    ``results/tables/classification_embeddings.csv`` and ``embedding_profiles.csv``): one row
+    per run, class and CE rank, holding the class's summary (``n_tp``; ``n_ce``, the FE
+    width; ``needed_share``; ``distinct_share`` = distinct needed indices / ``n_ce``;
+    ``top_share``) beside the rank's ``index``, ``mean_ce`` and ``frequency``.
+
+    ``summary`` and ``profile`` are :func:`embeddings`' two tables."""
+    keys = ["loss", "method", "space", "class"]
+    classes = summary.assign(
+        n_ce=summary["n_features"],
+        distinct_share=summary["distinct_needed"] / summary["n_features"],
+    )[[*keys, "n_tp", "n_ce", "needed_share", "distinct_share", "top_share"]]
+    return classes.merge(profile[[*keys, "rank", "index", "mean_ce", "frequency"]], on=keys)
+
+
 def _reorder(frames: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
     columns = ["loss", "method", "space", *columns]
     return (
