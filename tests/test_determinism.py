@@ -13,7 +13,7 @@ from workflow_helpers import (
     run_test_study,
 )
 
-pytestmark = pytest.mark.slow  # runs with IMBAUG_SLOW_TESTS=1 (.ci/run-full)
+pytestmark = pytest.mark.slow  # a whole-study run; `pytest -m "not slow"` leaves it out
 
 STUDY = "small"
 

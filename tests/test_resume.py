@@ -20,7 +20,7 @@ from workflow_helpers import (
     write_study,
 )
 
-pytestmark = pytest.mark.slow  # runs with IMBAUG_SLOW_TESTS=1 (.ci/run-full)
+pytestmark = pytest.mark.slow  # a whole-study run; `pytest -m "not slow"` leaves it out
 
 STUDY = "small"
 # The README's resume command (Running section), run here exactly as written.

@@ -21,7 +21,7 @@ from workflow_helpers import (
     write_study,
 )
 
-pytestmark = pytest.mark.slow  # runs with IMBAUG_SLOW_TESTS=1 (.ci/run-full)
+pytestmark = pytest.mark.slow  # a whole-study run; `pytest -m "not slow"` leaves it out
 
 pytest.importorskip("snakemake_executor_plugin_slurm")
 UP = REPO / ".ci" / "slurm" / "up.sh"
