@@ -51,31 +51,7 @@ def __getattr__(name: str):
     return getattr(importlib.import_module(f"{__name__}.{_HOME[name]}"), name)
 
 
-__all__ = [
-    "BUILTIN",
-    "EOS",
-    "METHOD_NAMES",
-    "SETTINGS",
-    "SPACES",
-    "BalancedSVM",
-    "MethodSpec",
-    "ReMix",
-    "RemixChou",
-    "Resampled",
-    "balanced_batch_indices",
-    "config_settings",
-    "config_settings_of",
-    "configured_spec",
-    "method_name",
-    "method_spec",
-    "min_class_size",
-    "mixup",
-    "names",
-    "names_of",
-    "remix_label_weight",
-    "resample",
-    "settings_from_config",
-]
+__all__ = sorted(_HOME)
 
 
 def __dir__():
