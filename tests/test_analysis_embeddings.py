@@ -106,3 +106,29 @@ def test_method_colours_are_distinct_and_sweeps_share_them(tmp_path):
         save_figure(plt.figure(), tmp_path / "x.jpg")
     save_figure(plt.figure(), tmp_path / "x.svg")
     assert (tmp_path / "x.svg").read_text().lstrip().startswith("<?xml")
+
+
+def test_accuracy_figure_draws_each_method_in_its_shared_colour(tmp_path, monkeypatch):
+    """DA Fig 1 uses the colour every other figure gives a method (not matplotlib's cycle)."""
+    import matplotlib.pyplot as plt
+    import pandas as pd
+    from matplotlib.colors import to_hex
+
+    from imbaug.plots import accuracy
+
+    figures = []
+    monkeypatch.setattr(plt, "close", figures.append)
+    table = pd.DataFrame(
+        [
+            {"dataset": "d", "classifier": c, "method": m, "bac_mean": 0.8, "fm_mean": 0.7}
+            for c in ("SVM", "LG")
+            for m in ("Base", "ROS", "SMOTE")
+        ]
+    )
+    accuracy.plot_tabular_accuracy(table, tmp_path / "fig1.png")
+    ax = figures[0].axes[0]
+    colours = {
+        label: to_hex(bars.patches[0].get_facecolor())
+        for bars, label in zip(ax.containers, ax.get_legend_handles_labels()[1])
+    }
+    assert colours == {m: to_hex(method_colour(m)) for m in ("Base", "ROS", "SMOTE")}
