@@ -14,6 +14,7 @@ from imbaug.io import (
     current_umask,
     is_snakemake,
     save_torch,
+    started_by_snakemake,
     write_csv,
     write_parquet,
     write_text,
@@ -123,3 +124,27 @@ def test_job_stops_cleanly_when_its_snakemake_dies(tmp_path):
     finally:
         job.kill()
     assert list(tmp_path.iterdir()) == []
+
+
+def test_started_by_snakemake_recognises_snakemakes_script_copies():
+    assert started_by_snakemake("/w/.snakemake/scripts/tmpa1b2.image_train.py")
+    assert not started_by_snakemake("/w/workflow/scripts/image_train.py")
+    assert not started_by_snakemake("-c")
+
+
+def test_job_whose_snakemake_died_before_it_looked_stops_at_once(tmp_path):
+    """A job Snakemake started, killed with Snakemake before the job found it (an orphan from
+    its first line): it stops with SIGTERM's status instead of running to the end."""
+    scripts = tmp_path / ".snakemake" / "scripts"
+    scripts.mkdir(parents=True)
+    script = scripts / "tmp0.image_train.py"
+    script.write_text(
+        "import sys, time\n"
+        "from imbaug.io import job_log\n"
+        "with job_log(sys.argv[1]):\n"
+        "    time.sleep(60)\n"
+    )
+    log = tmp_path / "job.log"
+    job = subprocess.run([sys.executable, str(script), str(log)], timeout=30, capture_output=True)
+    assert job.returncode == 143
+    assert "stopping this job" in log.read_text()

@@ -142,6 +142,12 @@ def snakemake_ancestor():
     return None
 
 
+def started_by_snakemake(script: str) -> bool:
+    """Whether ``script`` (``sys.argv[0]``) is a copy Snakemake wrote to run a rule's
+    ``script:`` (``<workdir>/.snakemake/scripts/tmp*.py``)."""
+    return Path(script).parent.parts[-2:] == (".snakemake", "scripts")
+
+
 def _is_alive(process) -> bool:
     import psutil
 
@@ -189,15 +195,25 @@ def job_log(path):
     """Log a workflow job to ``path``: its startup seconds (interpreter start, Snakemake's
     preamble, imports), then its failure with traceback or its compute seconds. bench/
     adds these up to measure per-job overhead. When Snakemake started the job, the job also
-    stops (cleanly, see :func:`stop_with`) if that Snakemake process dies, and a finished
-    job ends without the interpreter's teardown (:func:`exit_now`)."""
+    stops (cleanly, see :func:`stop_with`) if that Snakemake process dies, or at once if it
+    died before the job could find it, and a finished job ends without the interpreter's
+    teardown (:func:`exit_now`).
+
+    Raises
+    ------
+    SystemExit
+        Status 143 when the job was started by Snakemake (:func:`started_by_snakemake`) but
+        no Snakemake process is among its ancestors any more."""
     import psutil
 
+    parent = snakemake_ancestor()  # before the log opens: an open log means a watched job
     logger = log_to(path)
     logger.info("startup seconds: %.3f", time.time() - psutil.Process().create_time())
-    parent = snakemake_ancestor()
     if parent is not None:
         stop_with(parent, logger)
+    elif started_by_snakemake(sys.argv[0]):  # its Snakemake died before we could look
+        logger.error("started by Snakemake, which is gone; stopping this job")
+        raise SystemExit(128 + signal.SIGTERM)
     start = time.perf_counter()
     try:
         yield logger
