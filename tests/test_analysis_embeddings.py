@@ -14,7 +14,7 @@ from imbaug.analysis.embeddings import (
     sorted_mean_magnitudes,
     top_share,
 )
-from imbaug.analysis.weights import class_norms, frobenius_norm, weight_change
+from imbaug.analysis.weights import class_norms, frobenius_norm, negligible_share, weight_change
 from imbaug.plots.style import method_colour, save_figure
 
 
@@ -85,6 +85,24 @@ def test_weight_change_on_hand_set_matrices():
         weight_change(other[:, :1], base)
     with pytest.raises(ValueError, match="zero"):
         weight_change(other, np.zeros_like(base))
+
+
+def test_weight_change_is_a_ratio_and_ignores_base_weights_near_zero():
+    # Doubling every weight is a change of 1 (100 %, as the DA paper's 2.143 reads "200%").
+    base = np.array([[0.5, -0.25], [0.4, 0.2]])
+    assert weight_change(2 * base, base) == pytest.approx(1.0)
+    # A base weight weight decay shrank to 1e-7 (a latent unit Base does not use): the
+    # paper's formula taken literally gives (0.3 / 1e-7 + 0.5 + 0 + 0.5) / 4 = 750000.25;
+    # left out, the mean of the other three is 1/3.
+    base = np.array([[1e-7, 0.5], [0.4, -0.2]])
+    other = np.array([[0.3, 0.25], [0.4, -0.3]])
+    assert weight_change(other, base) == pytest.approx(1 / 3)
+    assert weight_change(other, base, negligible=0) == pytest.approx(750000.25)
+    assert negligible_share(base) == 0.25
+    # 1e-3 of the largest |base weight| (0.5) is the bound: 4e-4 is left out, 6e-4 kept
+    assert negligible_share(np.array([[0.5, 4e-4, 6e-4, 0.0]])) == 0.5
+    with pytest.raises(ValueError, match="negligible"):
+        weight_change(other, base, negligible=1.0)
 
 
 def test_norms():

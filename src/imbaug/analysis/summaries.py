@@ -19,7 +19,13 @@ SV_COLUMNS = [
     "new_sv_share",
     "synthetic_sv_share",
 ]
-WEIGHT_COLUMNS = ["weight_change", "frobenius_norm", "norm_class0", "norm_class1"]
+WEIGHT_COLUMNS = [
+    "weight_change",
+    "weight_change_excluded",
+    "frobenius_norm",
+    "norm_class0",
+    "norm_class1",
+]
 CE_COLUMNS = ["needed_share", "distinct_share", "top_share"]
 
 

@@ -33,7 +33,7 @@ from imbaug.analysis.saliency import (
     top_k_overlap,
     top_pixels,
 )
-from imbaug.analysis.weights import class_norms, frobenius_norm, weight_change
+from imbaug.analysis.weights import class_norms, frobenius_norm, negligible_share, weight_change
 
 
 @dataclass
@@ -155,7 +155,9 @@ def head_norms(runs: list[AnalysedRun]) -> pd.DataFrame:
 
 def weight_changes(runs: list[AnalysedRun], reference_loss: str) -> pd.DataFrame:
     """Per run with a reference: mean relative change of the head weights vs the reference's
-    (DA paper Table VIII), and the head's Frobenius norm."""
+    (DA paper Table VIII), the share of reference weights too small to divide by
+    (``weight_change_excluded``, see :func:`imbaug.analysis.weights.weight_change`), and the
+    head's Frobenius norm."""
     rows = []
     for run in runs:
         reference = reference_of(run, runs, reference_loss)
@@ -165,10 +167,13 @@ def weight_changes(runs: list[AnalysedRun], reference_loss: str) -> pd.DataFrame
                     **run.key,
                     "reference_loss": reference.loss,
                     "weight_change": weight_change(run.head_weight, reference.head_weight),
+                    "weight_change_excluded": negligible_share(reference.head_weight),
                     "frobenius_norm": frobenius_norm(run.head_weight),
                 }
             )
-    return _frame(rows, ["reference_loss", "weight_change", "frobenius_norm"])
+    return _frame(
+        rows, ["reference_loss", "weight_change", "weight_change_excluded", "frobenius_norm"]
+    )
 
 
 def saliency_overlaps(

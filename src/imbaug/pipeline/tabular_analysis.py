@@ -121,10 +121,11 @@ def _weights(ctx: _Context) -> pd.DataFrame:
         per_class = (
             {f"norm_class{c}": norms[c] for c in range(len(norms))} if len(norms) > 1 else {}
         )
-        change = (
-            weights.weight_change(weight, classification_weight(ctx.classifier, base))
-            if base is not None
-            else np.nan
+        base_weight = classification_weight(ctx.classifier, base) if base is not None else None
+        change, excluded = (
+            (weights.weight_change(weight, base_weight), weights.negligible_share(base_weight))
+            if base_weight is not None
+            else (np.nan, np.nan)
         )
         rows.append(
             _row(
@@ -135,6 +136,7 @@ def _weights(ctx: _Context) -> pd.DataFrame:
                 frobenius_norm=weights.frobenius_norm(weight),
                 **per_class,
                 weight_change=change,
+                weight_change_excluded=excluded,
             )
         )
     return pd.DataFrame(rows)
