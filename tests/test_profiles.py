@@ -12,7 +12,7 @@ from imbaug.resampling import method_spec
 from workflow_helpers import REPO, snakemake, study_args, write_study
 
 PROFILES = REPO / "profiles"
-GPU_RULES = {"image_train", "image_heads", "image_analysis"}  # the rules that run networks
+GPU_RULES = {"image_train", "image_analysis"}  # the rules that run networks
 
 
 def resource_defaults():
@@ -98,7 +98,7 @@ def test_slurm_profile_gpu_rules_ask_a_gpu_cpu_rules_do_not_small_jobs_grouped(t
     pytest.importorskip("snakemake_executor_plugin_slurm")
     jobs, output = _dry_run_jobs(tmp_path, "slurm")
     gpu = {rule for rule, line in jobs.items() if re.search(r"\bgpu=1\b", line)}
-    assert gpu == GPU_RULES & set(jobs) and {"image_train", "image_heads"} <= gpu
+    assert gpu == GPU_RULES & set(jobs) and {"image_train", "image_analysis"} <= gpu
     for rule in GPU_RULES & set(jobs):  # sized by resources.smk, not the profile's default
         assert "mem_mb=<TBD>" in jobs[rule] and "runtime=<TBD>" in jobs[rule], jobs[rule]
     assert "Group job tabular" in output and "Group job summaries" in output

@@ -26,7 +26,7 @@ pytestmark = pytest.mark.slow  # a whole-study run; `pytest -m "not slow"` leave
 pytest.importorskip("snakemake_executor_plugin_slurm")
 UP = REPO / ".ci" / "slurm" / "up.sh"
 JOBCOMP = "/var/log/slurm/jobcomp.log"
-GPU_RULES = {"image_train", "image_heads", "image_analysis"}
+GPU_RULES = {"image_train", "image_analysis"}
 # No accounting database on the test cluster: no account to look up, and the plugin's status
 # queries use squeue (sacct has nothing to read), which MinJobAge=3600 keeps reliable.
 TEST_CLUSTER_ARGS = (

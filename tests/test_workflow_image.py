@@ -244,14 +244,13 @@ def test_gpu_rules_declare_one_gpu(small_run):
         "image_data",
         "image_cut",
         "image_train",
-        "image_fe_resample",
-        "image_heads",
+        "image_latent",
         "image_analysis",
-        "image_table",
+        "image_tables",
     } <= rules
     for rule, resources in jobs:
         gpus = re.findall(r"\bgpu=(\d+)", resources)
-        if rule in ("image_train", "image_heads", "image_analysis"):  # not image_fe_resample (CPU)
+        if rule in ("image_train", "image_analysis"):  # not image_latent (CPU)
             assert gpus == ["1"], (rule, resources)
         else:
             assert gpus == [], (rule, resources)
@@ -277,8 +276,7 @@ AGGREGATES = {
     "analysis_tables",  # the DA/CE tidy tables hold the CNN's rows too
     "image_analysis",
     "image_analysis_tables",
-    "image_wall_time",
-    "image_table",
+    "image_tables",
     "image_tsne",
     "all",
 }
@@ -303,7 +301,7 @@ def _reruns(counts: dict) -> dict:
 )
 def test_editing_latent_settings_reruns_only_latent_jobs(small_run, edit):
     folder, _ = small_run
-    assert _reruns(_dry_run_after_edit(folder, edit)) == {"image_fe_resample": 2, "image_heads": 2}
+    assert _reruns(_dry_run_after_edit(folder, edit)) == {"image_latent": 2}
 
 
 def test_editing_k_neighbors_retrains_only_the_methods_that_use_it(small_run):
@@ -312,8 +310,7 @@ def test_editing_k_neighbors_retrains_only_the_methods_that_use_it(small_run):
     folder, _ = small_run
     assert _reruns(_dry_run_after_edit(folder, {"k_neighbors": 4})) == {
         "image_train": 1,
-        "image_fe_resample": 2,
-        "image_heads": 2,
+        "image_latent": 2,
     }
 
 

@@ -52,7 +52,7 @@ def test_default_study_dry_run_plans_every_stage(tmp_path):
         ("tabular_analysis_svm", 1),
         ("tabular_analysis_lg", 1),
         ("tabular_analysis_nn", 1),
-        ("tabular_table", 1),
+        ("tabular_tables", 1),
     ]:
         assert counts[rule] == n, (rule, counts)
 
@@ -68,7 +68,7 @@ def test_rulegraph_shows_the_stages_in_order():
         ("tabular_fit_nn", "tabular_latent"),
         ("tabular_latent", "tabular_analysis_nn"),
         ("tabular_fit", "tabular_analysis_svm"),
-        ("tabular_analysis_lg", "tabular_table"),
+        ("tabular_analysis_lg", "tabular_tables"),
         ("analysis_tables", "tabular_figures"),
     ]:
         assert edge in edges, edge
@@ -118,7 +118,7 @@ def test_profiles_dry_run(tmp_path, profile):
 @pytest.mark.parametrize(
     "tabular, absent",
     [
-        ({"datasets": []}, STAGES + ["tabular_table"]),
+        ({"datasets": []}, STAGES + ["tabular_tables"]),
         ({"latent_methods": []}, ["tabular_latent"]),
         (
             {"classifiers": ["LG"]},

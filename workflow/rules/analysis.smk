@@ -74,31 +74,3 @@ rule paper_comparison:
         "../../envs/imbaug.yaml"
     script:
         "../scripts/analysis_comparison.py"
-
-
-rule significance:
-    input:
-        tabular_metrics_paths(),
-    output:
-        table=report(
-            "results/tables/significance.csv",
-            caption="../report/significance.rst",
-            category="Tables",
-        ),
-        figures=[
-            report(
-                f"results/figures/critical_difference_{c}.{FIGURE_FORMAT}",
-                caption="../report/significance.rst",
-                category="Figures",
-                subcategory="Significance",
-            )
-            for c in TABULAR["classifiers"]
-        ],
-    log:
-        "results/logs/tables/significance.log",
-    conda:
-        "../../envs/imbaug.yaml"
-    params:
-        classifiers=TABULAR["classifiers"],
-    script:
-        "../scripts/analysis_significance.py"

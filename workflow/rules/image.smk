@@ -1,12 +1,12 @@
 # Image study in stages, each a rule exchanging stored artifacts:
 #   image_data (source + test, per dataset) -> image_cut (per cut and kind)
 #   -> image_train (end-to-end, per loss and input-space method; also writes the model's FE)
-#   -> image_fe_resample (CPU: every latent sampler on the Base FE, per cut/arch/loss)
-#   -> image_heads (head-only retraining of every latent method, per cut/arch/loss)
-#   -> image_table; analyses in image_analysis.smk.
-# Granularity: a job per training (the expensive, GPU part), one FE-resampling and one
-# head job per base model covering all latent methods (seconds of work each), so per-job
-# start-up (Python + torch imports) stays a small share of the default study (README).
+#   -> image_latent (CPU, per cut/arch/loss: every latent sampler on the Base FE, then
+#      head-only retraining on each balanced FE set)
+#   -> image_tables; analyses in image_analysis.smk.
+# Granularity: a job per training (the expensive, GPU part), one latent job per base model
+# covering all latent methods (seconds of work), so per-job start-up (Python + torch
+# imports) stays a small share of the default study (README).
 
 
 wildcard_constraints:
@@ -91,64 +91,53 @@ rule image_train:
         "../scripts/image_train.py"
 
 
-# Phase 2 of the three-phase framework: CPU work (nearest neighbours on the FE), no GPU.
-rule image_fe_resample:
-    input:
-        features=f"{RUN}/Base/features.pt",
-    output:
-        sets=f"{RUN}/latent/resampled.pt",
-        provenance=f"{RUN}/latent/provenance.parquet",
-    log:
-        "results/logs/image/{dataset}/cut{cut}/{arch}/{loss}/fe_resample.log",
-    conda:
-        "../../envs/imbaug.yaml"
-    threads: 1
-    params:
-        latent=lambda wc: {k: v for k, v in image_latent_params().items() if k != "head"},
-        seed=config["seed"],
-    script:
-        "../scripts/image_fe_resample.py"
-
-
-# Phase 3: a copy of the Base head retrained on each balanced FE set (each head stored).
-rule image_heads:
+# Phases 2 and 3 of the three-phase framework in one CPU job per base model: every latent
+# sampler on the Base FE (nearest neighbours), then a copy of the Base head retrained on each
+# balanced FE set (each set and head stored). A linear layer on stored FE is seconds of CPU
+# work, less than a GPU job's start, so neither phase asks for a GPU (as in tabular_latent).
+rule image_latent:
     input:
         model=f"{RUN}/Base/model.pt",
         features=f"{RUN}/Base/features.pt",
-        sets=f"{RUN}/latent/resampled.pt",
-        provenance=f"{RUN}/latent/provenance.parquet",
         test=f"{IMG}/test.pt",
     output:
+        sets=f"{RUN}/latent/resampled.pt",
+        provenance=f"{RUN}/latent/provenance.parquet",
         heads=f"{RUN}/latent/heads.pt",
         metrics=f"{RUN}/latent/metrics.parquet",
         curve=f"{RUN}/latent/head_curve.parquet",
     log:
-        "results/logs/image/{dataset}/cut{cut}/{arch}/{loss}/heads.log",
+        "results/logs/image/{dataset}/cut{cut}/{arch}/{loss}/latent.log",
     conda:
         "../../envs/imbaug.yaml"
     threads: 1
     resources:
-        gpu=1,
-        mem_mb=mem_mb_from_input("gpu"),  # resources.smk
-        runtime=network_runtime(image_head_epochs),
+        mem_mb=mem_mb_from_input("cpu", lambda wildcards: OVERSAMPLED_GROWTH),  # resources.smk
+        runtime=runtime_from_input,
     params:
-        head=IMAGE["head"],
+        latent=image_latent_params(),
         curve_epochs=IMAGE["head_curve_epochs"],
         seed=config["seed"],
-        device=config["device"],
     script:
-        "../scripts/image_heads.py"
+        "../scripts/image_latent.py"
 
 
-rule image_table:
+# Both image tables read every training's and head's metrics: one job writes them.
+rule image_tables:
     input:
         image_metrics_paths(),
     output:
         csv="results/tables/image_accuracy.csv",
         md="results/tables/image_accuracy.md",
+        wall_time=report(
+            "results/tables/image_wall_time.csv",
+            caption="../report/image_wall_time.rst",
+            category="Image analyses",
+        ),
+        wall_time_md="results/tables/image_wall_time.md",
     log:
-        "results/logs/tables/image_accuracy.log",
+        "results/logs/tables/image_tables.log",
     conda:
         "../../envs/imbaug.yaml"
     script:
-        "../scripts/image_table.py"
+        "../scripts/image_tables.py"

@@ -56,24 +56,6 @@ rule image_analysis_tables:
         "../scripts/image_analysis_tables.py"
 
 
-rule image_wall_time:
-    input:
-        image_metrics_paths(),
-    output:
-        csv=report(
-            "results/tables/image_wall_time.csv",
-            caption="../report/image_wall_time.rst",
-            category="Image analyses",
-        ),
-        md="results/tables/image_wall_time.md",
-    log:
-        "results/logs/tables/image_wall_time.log",
-    conda:
-        "../../envs/imbaug.yaml"
-    script:
-        "../scripts/image_wall_time.py"
-
-
 # One job draws every figure of a dataset and architecture from its analysis tables (a second
 # each; separate jobs would mostly start Python). Deleting one reruns this job alone.
 rule image_figures:

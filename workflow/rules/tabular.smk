@@ -164,7 +164,8 @@ rule tabular_analysis_nn:
         "../scripts/tabular_analysis.py"
 
 
-rule tabular_table:
+# The accuracy tables and the significance tests read the same metrics: one job writes them.
+rule tabular_tables:
     input:
         tabular_metrics_paths(),
     output:
@@ -174,9 +175,25 @@ rule tabular_table:
             category="Tables",
         ),
         md="results/tables/tabular_accuracy.md",
+        significance=report(
+            "results/tables/significance.csv",
+            caption="../report/significance.rst",
+            category="Tables",
+        ),
+        critical_difference=[
+            report(
+                f"results/figures/critical_difference_{c}.{FIGURE_FORMAT}",
+                caption="../report/significance.rst",
+                category="Figures",
+                subcategory="Significance",
+            )
+            for c in TABULAR["classifiers"]
+        ],
     log:
-        "results/logs/tables/tabular_accuracy.log",
+        "results/logs/tables/tabular_tables.log",
     conda:
         "../../envs/imbaug.yaml"
+    params:
+        classifiers=TABULAR["classifiers"],
     script:
-        "../scripts/tabular_table.py"
+        "../scripts/tabular_tables.py"
