@@ -59,9 +59,10 @@ rule tabular_figures:
 
 rule paper_comparison:
     input:
-        accuracy="results/tables/tabular_accuracy.csv",
-        weight_change="results/tables/weight_change.csv" if ANALYSIS_CLASSIFIERS["weights"] else [],
-        top_k_overlap="results/tables/top_k_overlap.csv" if ANALYSIS_CLASSIFIERS["top_k"] else [],
+        accuracy="results/tables/tabular_accuracy.csv" if TABULAR["datasets"] else [],
+        image_accuracy="results/tables/image_accuracy.csv" if IMAGE["datasets"] else [],
+        weight_change="results/tables/weight_change.csv" if analysis_runs("weights") else [],
+        top_k_overlap="results/tables/top_k_overlap.csv" if analysis_runs("top_k") else [],
     output:
         report(
             "results/tables/paper_comparison.csv",

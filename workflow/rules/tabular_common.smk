@@ -216,7 +216,7 @@ def analysis_targets():
 
 def comparison_targets():
     if not TABULAR["datasets"]:
-        return []
+        return ["results/tables/paper_comparison.csv"] if IMAGE["datasets"] else []
     return [
         "results/tables/paper_comparison.csv",
         "results/tables/significance.csv",
