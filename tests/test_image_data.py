@@ -168,7 +168,7 @@ def test_make_imbalanced_keeps_rows_and_depends_on_seed():
     assert not torch.equal(cut.images, other.images)
     step = make_imbalanced(train, "step", 4, cut_seed=0, n_majority=1)
     assert step.class_counts() == [40, 10, 10]
-    with pytest.raises(ValueError, match=r"'c2' has 40 images, 50 asked for"):
+    with pytest.raises(ValueError, match=r"'c2' \(class 2\) has 40 train images, 50 needed"):
         make_imbalanced(train, "none", 1, cut_seed=0, n_max=50)
 
 
@@ -702,7 +702,7 @@ def test_test_per_class_errors_name_the_classes():
 
     test = numbered_set([10, 10, 3])
     assert sample_test_set(test, 3).class_counts() == [3, 3, 3]
-    with pytest.raises(ValueError, match=r"'c2' has 3 images, 4 asked for"):
+    with pytest.raises(ValueError, match=r"'c2' \(class 2\) has 3 test images, 4 needed"):
         sample_test_set(test, [4, 4, 4])
     with pytest.raises(ValueError, match=r"2 counts \[4, 4\] for 3 classes \['c0', 'c1', 'c2'\]"):
         sample_test_set(test, [4, 4])
@@ -714,5 +714,48 @@ def test_inat2017_loader_draws_test_per_class(tmp_path):
         "inat2017_5", tmp_path, download=False, image_size=8, test_per_class=1
     )
     assert test.class_counts() == [1] * 5 and train.class_counts() == [4] * 5
-    with pytest.raises(ValueError, match="'plant' has 1 images, 2 asked for"):
+    with pytest.raises(
+        ValueError,
+        match=r"^config image\.imbalance\.inat2017_5\.test_per_class: "
+        r"'plant' \(class 0\) has 1 test image, 2 needed",
+    ):
         load_image_source("inat2017_5", tmp_path, download=False, image_size=8, test_per_class=2)
+
+
+def test_class_size_errors_of_the_jobs_name_the_folder_class(tmp_path):
+    """The data and cut jobs' class-size messages (a built-in dataset's, whose sizes the config
+    check cannot know): class name and index, count, count needed and the config key."""
+    from imbaug.data.images import cut_train_set
+    from imbaug.data.profiles import ClassSizeError
+
+    write_image_folder(tmp_path / "mine")  # train: cat, dog, emu 3 images each; test: 2 each
+    with pytest.raises(ClassSizeError) as error:
+        load_image_source(
+            "mine", "unused", image_size=8, path=tmp_path / "mine", test_per_class=[2, 3, 2]
+        )
+    assert str(error.value) == (
+        "config image.imbalance.mine.test_per_class: 'dog' (class 1) has 2 test images, "
+        "3 needed. Lower test_per_class to at most [2, 2, 2] (what the classes hold) or add "
+        "test images"
+    )
+    train, _ = load_image_source("mine", "unused", image_size=8, path=tmp_path / "mine")
+    with pytest.raises(ClassSizeError) as error:
+        cut_train_set(train, {"profile": "exp", "ratio": 2, "n_max": 4}, 0, dataset="mine")
+    message = str(error.value)
+    assert message.startswith("config image.imbalance.mine.n_max: the 'exp' cut (ratio 2, n_max 4)")
+    assert "'cat' (class 0) has 3 train images, 4 needed" in message and "dog" not in message
+    assert "The largest n_max that fits is 3" in message
+    with pytest.raises(
+        ClassSizeError,
+        match=r"^config image\.imbalance\.mine\.n_max: the Balanced reference .*"
+        r"'emu' \(class 2\) has 3 train images, 4 needed",
+    ):
+        cut_train_set(train, {"profile": "natural", "n_max": 4}, 0, balanced=True, dataset="mine")
+    with pytest.raises(
+        ClassSizeError,
+        match=r"^config image\.imbalance\.mine\.ratio: .* keeps \[3, 0, 0\] train images per "
+        r"class, none of 'dog' \(class 1\), 'emu' \(class 2\)\. .*raise image\.imbalance\.mine\.n_max",
+    ):
+        cut_train_set(train, {"profile": "exp", "ratio": 10}, 0, dataset="mine")
+    with pytest.raises(ClassSizeError, match=r"^config image\.imbalance\.<dataset>\.n_max: "):
+        cut_train_set(train, {"profile": "none", "n_max": 4}, 0)  # no dataset name given

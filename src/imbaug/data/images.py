@@ -32,7 +32,7 @@ from imbaug.data.folders import (
     missing_folders,
     remove_empty_folders,
 )
-from imbaug.data.profiles import imbalance_counts, imbalanced_indices
+from imbaug.data.profiles import class_label, cut_counts, drawn_test_counts, imbalanced_indices
 from imbaug.io import load_torch, save_torch
 
 _IMAGESET_KEYS = ("images", "labels", "classes")
@@ -75,10 +75,11 @@ class ImageSet:
     def take_per_class(self, counts: Sequence[int], seed: int) -> ImageSet:
         """``counts[c]`` images of each class c, drawn without replacement with ``seed``
         (:func:`imbaug.data.profiles.imbalanced_indices`); ValueError naming every class
-        that has too few images."""
+        that has too few images by name and index (:func:`cut_train_set` and
+        :func:`sample_test_set` check first, naming the config key as well)."""
         short = [
-            f"{name!r} has {have} images, {want} asked for"
-            for name, have, want in zip(self.classes, self.class_counts(), counts)
+            f"{class_label(self.classes, c)} has {have} images, {want} asked for"
+            for c, (have, want) in enumerate(zip(self.class_counts(), counts))
             if have < want
         ]
         if short:
@@ -569,8 +570,11 @@ def load_image_source(
     Raises
     ------
     ValueError
-        Unknown name (the message lists the valid ones), bad image_size, a test_per_class that
-        does not fit the classes.
+        Unknown name (the message lists the valid ones), bad image_size.
+    imbaug.data.profiles.ClassSizeError
+        A test_per_class that does not fit the classes: ``config
+        image.imbalance.<name>.test_per_class: ...`` naming each short class (name and index)
+        with its count.
     ImageDataError
         Missing or undownloadable files, or unreadable images (every one named).
     """
@@ -592,7 +596,7 @@ def load_image_source(
         remove_empty_folders(created)  # a failed download leaves no empty tree behind
         raise
     if test_per_class is not None:
-        test = sample_test_set(test, test_per_class)
+        test = sample_test_set(test, test_per_class, dataset=name)
     _log.info(
         "image dataset %r: train %d images (%s); test %d images (%s)",
         name,
@@ -604,18 +608,17 @@ def load_image_source(
     return train, test
 
 
-def sample_test_set(test: ImageSet, per_class: int | Sequence[int], seed: int = 0) -> ImageSet:
+def sample_test_set(
+    test: ImageSet, per_class: int | Sequence[int], seed: int = 0, *, dataset: str | None = None
+) -> ImageSet:
     """``per_class`` test images of each class (one count for all, or one per class), seed 0.
 
-    Raises ValueError when the list length differs from the number of classes or a class has
-    too few test images (naming it).
+    Raises :class:`~imbaug.data.profiles.ClassSizeError` (a ValueError) when the list length
+    differs from the number of classes or a class has too few test images; the message starts
+    with ``config image.imbalance.<dataset>.test_per_class`` and names each short class by
+    name and index, with its count.
     """
-    counts = [per_class] * len(test.classes) if isinstance(per_class, int) else list(per_class)
-    if len(counts) != len(test.classes):
-        raise ValueError(
-            f"test_per_class gives {len(counts)} counts {counts} for "
-            f"{len(test.classes)} classes {test.classes}"
-        )
+    counts = drawn_test_counts(test.classes, test.class_counts(), per_class, dataset=dataset)
     return test.take_per_class(counts, seed)
 
 
@@ -626,42 +629,46 @@ def make_imbalanced(
     cut_seed: int,
     n_majority: int | None = None,
     n_max: int | None = None,
+    *,
+    dataset: str | None = None,
 ) -> ImageSet:
     """Cut ``train`` to an imbalance profile (see :func:`imbalance_counts`), keeping class order.
 
     ``n_max`` defaults to the smallest class count so every class can be cut (5000 for
     CIFAR-10); profile ``"none"`` gives ``n_max`` images of every class (the "Balanced"
-    reference). ``cut_seed`` chooses which images each class keeps.
+    reference). ``cut_seed`` chooses which images each class keeps. A class too small for the
+    cut raises :class:`~imbaug.data.profiles.ClassSizeError` naming the class (name and
+    index), its count, the count needed and the config key (``dataset`` names it).
     """
-    available = train.class_counts()
-    if n_max is None:
-        if min(available) == 0:
-            empty = [train.classes[c] for c, count in enumerate(available) if count == 0]
-            raise ValueError(f"cannot cut a train set with empty classes {empty}")
-        n_max = min(available)
-    counts = imbalance_counts(n_max, len(train.classes), profile, ratio, n_majority)
-    return train.take_per_class(counts, cut_seed)
+    imbalance = {"profile": profile, "ratio": ratio, "n_majority": n_majority, "n_max": n_max}
+    return _cut(train, imbalance, cut_seed, balanced=False, dataset=dataset)
 
 
-def cut_train_set(train: ImageSet, imbalance: dict, cut: int, balanced: bool = False) -> ImageSet:
+def _cut(
+    train: ImageSet, imbalance: dict, cut_seed: int, balanced: bool, dataset: str | None
+) -> ImageSet:
+    counts = cut_counts(
+        train.classes, train.class_counts(), imbalance, balanced=balanced, dataset=dataset
+    )
+    return train if counts is None else train.take_per_class(counts, cut_seed)
+
+
+def cut_train_set(
+    train: ImageSet,
+    imbalance: dict,
+    cut: int,
+    balanced: bool = False,
+    *,
+    dataset: str | None = None,
+) -> ImageSet:
     """A cut's train set: ``imbalance`` (see ``profiles.imbalance_of``; keys profile, ratio,
     n_majority, n_max) drawn with seed ``cut``, or, for the Balanced reference, every class at
     ``n_max`` (default: the smallest class's count, all of CIFAR-10's 5000 per class).
-    The cut's class sizes are logged by class name."""
-    n_max = imbalance.get("n_max")
-    if balanced:
-        cut_set = make_imbalanced(train, "none", 1.0, cut, n_max=n_max)
-    elif imbalance["profile"] == "natural":
-        cut_set = train
-    else:
-        cut_set = make_imbalanced(
-            train,
-            imbalance["profile"],
-            imbalance.get("ratio", 1.0),
-            cut,
-            n_majority=imbalance.get("n_majority"),
-            n_max=n_max,
-        )
+    The cut's class sizes are logged by class name. A class too small for the cut raises
+    :class:`~imbaug.data.profiles.ClassSizeError` starting with the config key to change,
+    ``config image.imbalance.<dataset>.n_max`` or ``.ratio`` (``<dataset>`` when ``dataset``
+    is not given), and naming each short class by name and index with its count."""
+    cut_set = _cut(train, imbalance, cut, balanced, dataset)
     _log.info(
         "cut %d%s: %d images (%s)",
         cut,

@@ -7,9 +7,20 @@ keeps a block of majority classes at full size and cuts the rest to one minority
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from pathlib import Path
+
 import numpy as np
 
 PROFILES = ("exp", "step", "none")
+
+
+class ClassSizeError(ValueError):
+    """A class has too few images for a cut of the train set or a draw of the test set.
+
+    The message starts with the config key to change (``config image.imbalance.<dataset>.n_max:``)
+    and names every class at fault by name and index, with its count and the count needed.
+    """
 
 
 def imbalance_counts(
@@ -25,19 +36,25 @@ def imbalance_counts(
 
     Raises ValueError naming the bad argument, or when a class would keep no image.
     """
-    _check_arguments(n_max, n_classes, profile, ratio)
-    if profile == "exp":
-        counts = _exponential_counts(n_max, n_classes, ratio)
-    elif profile == "step":
-        counts = _step_counts(n_max, n_classes, ratio, n_majority)
-    else:
-        counts = [n_max] * n_classes
+    counts = _profile_counts(n_max, n_classes, profile, ratio, n_majority)
     if min(counts) < 1:
         raise ValueError(
             f"imbalance ratio {ratio} is too large for n_max={n_max}: "
             f"the {profile!r} profile would leave a class with no image ({counts})"
         )
     return counts
+
+
+def _profile_counts(
+    n_max: int, n_classes: int, profile: str, ratio: float, n_majority: int | None
+) -> list[int]:
+    """The profile's counts, which may include 0 (:func:`imbalance_counts` refuses those)."""
+    _check_arguments(n_max, n_classes, profile, ratio)
+    if profile == "exp":
+        return _exponential_counts(n_max, n_classes, ratio)
+    if profile == "step":
+        return _step_counts(n_max, n_classes, ratio, n_majority)
+    return [int(n_max)] * n_classes
 
 
 def _check_arguments(n_max: int, n_classes: int, profile: str, ratio: float) -> None:
@@ -130,3 +147,196 @@ DEFAULT_IMAGE_SIZE = {"digits": 16}  # every other dataset: 32
 def imbalance_of(dataset: str, overrides: dict) -> dict:
     """The dataset's default imbalance updated with the config's ``image.imbalance`` entry."""
     return {**DEFAULT_IMBALANCE.get(dataset, {"profile": "natural"}), **overrides.get(dataset, {})}
+
+
+# ---------------------------------------------------------------------------------------------
+# Class sizes checked against a cut or a test draw, with messages naming the classes
+
+Places = Sequence[str | Path] | None
+MAX_NAMED_CLASSES = 10  # a message names this many short classes, then says how many more
+
+
+def class_label(classes: Sequence[str], index: int) -> str:
+    """How messages name a class: its name and its index, e.g. ``'cat' (class 0)``.
+
+    The name is what a user knows (an ImageFolder tree's folder name, a torchvision dataset's
+    class name); the index is what training logs and per-class metrics use.
+    """
+    return f"{classes[index]!r} (class {index})"
+
+
+def imbalance_key(dataset: str | None, key: str) -> str:
+    """``image.imbalance.<dataset>.<key>``, the config key a class-size message names."""
+    return f"image.imbalance.{dataset or '<dataset>'}.{key}"
+
+
+def _shortages(
+    classes: Sequence[str], available: Sequence[int], needed: Sequence[int], part: str, places
+) -> list[str]:
+    """``'dog' (class 1) has 8 train images (in tree/train/dog), 12 needed`` per short class."""
+    return [
+        f"{class_label(classes, c)} has {have} {part} image{'' if have == 1 else 's'}"
+        + (f" (in {places[c]})" if places else "")
+        + f", {want} needed"
+        for c, (have, want) in enumerate(zip(available, needed))
+        if have < want
+    ]
+
+
+def _join(items: list[str], separator: str = "; ") -> str:
+    """The first :data:`MAX_NAMED_CLASSES` items, then how many more."""
+    more = len(items) - MAX_NAMED_CLASSES
+    return separator.join(items[:MAX_NAMED_CLASSES] + ([f"{more} more"] if more > 0 else []))
+
+
+def cut_counts(
+    classes: Sequence[str],
+    available: Sequence[int],
+    imbalance: dict,
+    *,
+    balanced: bool = False,
+    dataset: str | None = None,
+    places: Places = None,
+) -> list[int] | None:
+    """Train images each class keeps in a cut, checked against the images it has.
+
+    Parameters
+    ----------
+    classes, available : sequence
+        Class names and train images per class, in class order.
+    imbalance : dict
+        The dataset's cut (:func:`imbalance_of`: profile, ratio, n_majority, n_max).
+    balanced : bool
+        The Balanced reference: every class keeps ``n_max`` whatever the profile.
+    dataset : str, optional
+        The config's dataset name, for the config key in messages (``<dataset>`` if None).
+    places : sequence, optional
+        Where each class's images are (an ImageFolder tree's class folders), for messages.
+
+    Returns
+    -------
+    list of int or None
+        One count per class, class 0 first; None for the ``natural`` profile (no cut).
+
+    Raises
+    ------
+    ClassSizeError
+        A class has no train image; the ratio leaves a class with no image
+        (``config image.imbalance.<dataset>.ratio: ...``); or a class has fewer images than
+        ``n_max`` asks of it (``config image.imbalance.<dataset>.n_max: ...``, with the largest
+        n_max that fits). Each names the classes by name and index, with counts.
+    """
+    if not balanced and imbalance["profile"] == "natural":
+        return None
+    name = f"image dataset {dataset!r}" if dataset else "the image dataset"
+    empty = [c for c, count in enumerate(available) if count == 0]
+    if empty:
+        labels = _join(
+            [class_label(classes, c) + (f" (in {places[c]})" if places else "") for c in empty]
+        )
+        raise ClassSizeError(
+            f"{name}: no train image in {labels}; every class needs images to be cut "
+            f"({len(classes)} classes: {_summary(classes, available)})"
+        )
+    profile, ratio, n_majority = (
+        ("none", 1.0, None)
+        if balanced
+        else (imbalance["profile"], imbalance.get("ratio", 1.0), imbalance.get("n_majority"))
+    )
+    n_max = imbalance.get("n_max")
+    n_max = min(available) if n_max is None else n_max
+    counts = _profile_counts(n_max, len(classes), profile, ratio, n_majority)
+    what = (
+        f"the Balanced reference (every class at n_max {n_max})"
+        if balanced
+        else f"the {profile!r} cut (ratio {ratio:g}, n_max {n_max})"
+    )
+    if min(counts) < 1:
+        zero = [class_label(classes, c) for c, count in enumerate(counts) if count < 1]
+        raise ClassSizeError(
+            f"config {imbalance_key(dataset, 'ratio')}: {what} keeps {counts} train images "
+            f"per class, none of {_join(zero, ', ')}. The largest whole ratio that keeps an "
+            f"image of every class at n_max {n_max} is "
+            f"{_largest_ratio(n_max, len(classes), profile, ratio, n_majority)}; lower the "
+            f"ratio or raise {imbalance_key(dataset, 'n_max')} (default: the smallest class's "
+            f"count; train images per class: {_summary(classes, available)})"
+        )
+    short = _shortages(classes, available, counts, "train", places)
+    if short:
+        fits = _largest_n_max(available, profile, ratio, n_majority, n_max)
+        raise ClassSizeError(
+            f"config {imbalance_key(dataset, 'n_max')}: {what} needs {counts} train images "
+            f"per class: {_join(short)}. The largest n_max that fits is {fits}: set n_max "
+            "to at most that, or add images"
+        )
+    return counts
+
+
+def drawn_test_counts(
+    classes: Sequence[str],
+    available: Sequence[int],
+    per_class: int | Sequence[int],
+    *,
+    dataset: str | None = None,
+    places: Places = None,
+) -> list[int]:
+    """Test images drawn of each class for ``test_per_class`` (one count, or one per class),
+    checked against the test images each class has.
+
+    Raises
+    ------
+    ClassSizeError
+        ``config image.imbalance.<dataset>.test_per_class: ...`` when the list does not give one
+        count per class, or a class has fewer test images than asked (named by name and index,
+        with its count).
+    """
+    key = "config " + imbalance_key(dataset, "test_per_class")
+    counts = [per_class] * len(classes) if isinstance(per_class, int) else list(per_class)
+    if len(counts) != len(classes):
+        raise ClassSizeError(
+            f"{key}: {len(counts)} counts {counts} for {len(classes)} classes {list(classes)}; "
+            "give one count, or one per class in class order"
+        )
+    short = _shortages(classes, available, counts, "test", places)
+    if short:
+        most = min(available) if isinstance(per_class, int) else list(available)
+        raise ClassSizeError(
+            f"{key}: {_join(short)}. Lower test_per_class to at most {most} "
+            "(what the classes hold) or add test images"
+        )
+    return counts
+
+
+def _summary(classes: Sequence[str], available: Sequence[int]) -> str:
+    return ", ".join(f"{name}: {count}" for name, count in zip(classes, available))
+
+
+def _largest_n_max(
+    available: Sequence[int], profile: str, ratio: float, n_majority: int | None, n_max: int
+) -> int:
+    """The largest n_max <= ``n_max`` whose counts every class holds (1 if none larger)."""
+
+    def fits(n: int) -> bool:
+        counts = _profile_counts(n, len(available), profile, ratio, n_majority)
+        return all(want <= have for want, have in zip(counts, available))
+
+    low, high = 1, int(n_max)  # counts grow with n_max: bisect for the last n that fits
+    while low < high:
+        middle = (low + high + 1) // 2
+        low, high = (middle, high) if fits(middle) else (low, middle - 1)
+    return low
+
+
+def _largest_ratio(
+    n_max: int, n_classes: int, profile: str, ratio: float, n_majority: int | None
+) -> int:
+    """The largest whole ratio <= ``ratio`` that leaves every class an image (at least 1)."""
+
+    def fits(r: int) -> bool:
+        return min(_profile_counts(n_max, n_classes, profile, r, n_majority)) >= 1
+
+    low, high = 1, max(1, int(ratio))  # counts shrink as the ratio grows
+    while low < high:
+        middle = (low + high + 1) // 2
+        low, high = (middle, high) if fits(middle) else (low, middle - 1)
+    return low
