@@ -253,3 +253,87 @@ def test_image_folder_problems_are_config_errors(tmp_path):
         check_image_folders(hidden)  # .ipynb_checkpoints is not a third class
     hidden["imbalance"]["h"]["test_per_class"] = [2, 2]
     check_image_folders(hidden)
+
+
+# tree "mine": train cat 12 / dog 8, test cat 4 / dog 4 (case I2's class sizes)
+CLASS_SIZE_CASES = {
+    # case: (image.imbalance.mine, image.methods, config key, expected parts of the message)
+    "n_max": (
+        {"profile": "none", "n_max": 10},
+        ["ROS"],
+        "n_max",
+        ["'dog' (class 1) has 8 train images (in {tree}/train/dog), 10 needed", "fits is 8"],
+    ),
+    "balanced": (
+        {"n_max": 10},  # natural cut, but the Balanced reference keeps n_max of every class
+        ["ROS", "Balanced"],
+        "n_max",
+        ["Balanced reference", "'dog' (class 1) has 8 train images (in {tree}/train/dog)"],
+    ),
+    "ratio": (
+        {"profile": "exp", "ratio": 100},
+        ["ROS"],
+        "ratio",
+        ["keeps [8, 0] train images per class, none of 'dog' (class 1)", "cat: 12, dog: 8"],
+    ),
+    "test_per_class": (
+        {"test_per_class": [4, 6]},
+        ["ROS"],
+        "test_per_class",
+        ["'dog' (class 1) has 4 test images (in {tree}/test/dog), 6 needed", "at most [4, 4]"],
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(CLASS_SIZE_CASES))
+def test_class_size_problems_name_folder_index_counts_and_key(tmp_path, case):
+    imbalance, methods, key, parts = CLASS_SIZE_CASES[case]
+    tree = tmp_path / "tree"
+    write_tree(tree, {"train": {"cat": 12, "dog": 8}, "test": {"cat": 4, "dog": 4}})
+    image = {
+        "datasets": ["mine"],
+        "folders": {"mine": str(tree)},
+        "imbalance": {"mine": imbalance},
+        "methods": methods,
+    }
+    with pytest.raises(ConfigError) as error:
+        check_image_folders(image)
+    message = str(error.value)
+    assert message.startswith(f"config image.imbalance.mine.{key}: "), message
+    for part in parts:
+        assert part.format(tree=tree) in message, (part, message)
+
+
+def test_empty_class_folder_is_named_with_its_index(tmp_path):
+    tree = tmp_path / "tree"
+    write_tree(tree, {"train": {"cat": 3, "dog": 3, "emu": 1}, "test": {"cat": 1, "dog": 1}})
+    (tree / "test" / "emu").mkdir()
+    (tree / "test" / "emu" / "notes.txt").write_text("not an image")
+    image = {"datasets": ["mine"], "folders": {"mine": str(tree)}, "imbalance": {}}
+    with pytest.raises(ConfigError) as error:
+        check_image_folders(image)
+    message = str(error.value)
+    assert message.startswith("config image.folders.mine: no image file (.jpg")
+    assert f"'emu' (class 2) in {tree}/test/emu" in message
+    assert "images per class in test/: cat: 1, dog: 1, emu: 0" in message
+
+
+def test_class_size_problem_stops_the_workflow_before_any_job(tmp_path):
+    write_tree(tmp_path / "tree", {"train": {"cat": 12, "dog": 8}, "test": {"cat": 4, "dog": 4}})
+    study = write_study(
+        tmp_path,
+        {
+            "tabular": {"datasets": []},
+            "image": {
+                "datasets": ["mine"],
+                "folders": {"mine": str(tmp_path / "tree")},
+                "imbalance": {"mine": {"profile": "exp", "ratio": 1.2, "n_max": 12}},
+            },
+        },
+    )
+    line = only_output(snakemake(study, "--cores", "1", "-n", timeout=300))
+    assert line.startswith("config image.imbalance.mine.n_max: the 'exp' cut (ratio 1.2, n_max 12)")
+    dog = tmp_path / "tree" / "train" / "dog"
+    assert f"'dog' (class 1) has 8 train images (in {dog}), 10 needed" in line, line
+    assert "The largest n_max that fits is 10" in line
+    assert not (tmp_path / "results").exists()

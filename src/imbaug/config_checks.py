@@ -9,8 +9,8 @@ Every message starts with the config key at fault.
 
 from __future__ import annotations
 
-from imbaug.data.folders import ImageFolderError, list_image_tree
-from imbaug.data.profiles import imbalance_of
+from imbaug.data.folders import FolderListing, ImageFolderError, list_image_tree
+from imbaug.data.profiles import ClassSizeError, cut_counts, drawn_test_counts, imbalance_of
 from imbaug.data.tabular import TabularDataError, check_user_frame, read_user_file
 
 
@@ -47,36 +47,63 @@ def check_tabular_files(tabular: dict) -> None:
 
 def check_image_folders(image: dict) -> None:
     """Check the ImageFolder trees (``image.folders``) that ``image.datasets`` uses, and each
-    used dataset's ``test_per_class`` against its class count where that is known.
+    tree's cuts and test draw against its class sizes, so no job starts on a cut that cannot
+    be drawn.
 
     Hidden entries (``.ipynb_checkpoints``, ``.DS_Store``) are no classes; the images are not
-    opened here (the data job checks every file).
+    opened here (the data job checks every file). A built-in dataset's class sizes are known
+    only once it is loaded: its data and cut jobs check the same (same functions, same
+    messages, without the folder paths).
 
     Raises
     ------
     ConfigError
         ``config image.folders.<name>: ...`` when train/ or test/ is missing, the class folders
-        differ between them, or a class folder holds no image; ``config image.imbalance.<name>:
-        ...`` when test_per_class does not give one count per class.
+        differ between them, or a class folder holds no image;
+        ``config image.imbalance.<name>.test_per_class: ...`` when test_per_class does not
+        give one count per class or asks more test images of a class than its folder holds;
+        ``config image.imbalance.<name>.n_max: ...`` or ``.ratio: ...`` when the cut (or the
+        Balanced reference's, when ``image.methods`` has Balanced) needs more train images of
+        a class than its folder holds, or leaves a class none. Every class is named by its
+        folder name and index, with the folder, its image count and the count needed;
+        ``config image.imbalance.<name>: ...`` for another bad cut setting (n_majority).
     """
     folders = image.get("folders", {})
+    balanced = "Balanced" in image.get("methods", [])
     for name in image.get("datasets", []):
-        classes = None
-        if name in folders:
-            try:
-                classes = list_image_tree(folders[name])["train"].classes
-            except ImageFolderError as error:
-                raise ConfigError(f"config image.folders.{name}: {error}") from None
-        _check_test_per_class(name, imbalance_of(name, image.get("imbalance", {})), classes)
+        if name not in folders:
+            continue
+        try:
+            listings = list_image_tree(folders[name])
+        except ImageFolderError as error:
+            raise ConfigError(f"config image.folders.{name}: {error}") from None
+        imbalance = imbalance_of(name, image.get("imbalance", {}))
+        try:
+            _check_class_sizes(name, imbalance, listings, balanced)
+        except ClassSizeError as error:
+            raise ConfigError(str(error)) from None  # it starts with the config key
+        except ValueError as error:  # e.g. n_majority larger than the number of classes
+            raise ConfigError(f"config image.imbalance.{name}: {error}") from None
 
 
-def _check_test_per_class(name: str, imbalance: dict, classes: list[str] | None) -> None:
-    per_class = imbalance.get("test_per_class")
-    if isinstance(per_class, list) and classes is not None and len(per_class) != len(classes):
-        raise ConfigError(
-            f"config image.imbalance.{name}.test_per_class: {len(per_class)} counts "
-            f"{per_class} for {len(classes)} classes {classes}"
-        )
+def _check_class_sizes(
+    name: str, imbalance: dict, listings: dict[str, FolderListing], balanced: bool
+) -> None:
+    """The tree's test draw and cuts as the data and cut jobs make them (ClassSizeError)."""
+
+    def sizes(part: str) -> dict:
+        listing = listings[part]
+        return {
+            "classes": listing.classes,
+            "available": [len(paths) for paths in listing.files],
+            "places": [listing.root / class_name for class_name in listing.classes],
+        }
+
+    if imbalance.get("test_per_class") is not None:
+        drawn_test_counts(**sizes("test"), per_class=imbalance["test_per_class"], dataset=name)
+    cut_counts(**sizes("train"), imbalance=imbalance, dataset=name)
+    if balanced:
+        cut_counts(**sizes("train"), imbalance=imbalance, balanced=True, dataset=name)
 
 
 def schema_problem(config: dict, schema_path) -> str | None:

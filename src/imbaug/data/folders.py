@@ -15,6 +15,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from imbaug.data.profiles import class_label
+
 # torchvision.datasets.folder.IMG_EXTENSIONS, the files ImageFolder reads.
 IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".ppm", ".bmp", ".pgm", ".tif", ".tiff", ".webp")
 PARTS = ("train", "test")
@@ -143,13 +145,23 @@ def list_image_tree(folder: str | Path) -> dict[str, FolderListing]:
             f"only in test {sorted(set(test) - set(train))}"
         )
     for listing in listings.values():
-        empty = [name for name, count in listing.class_counts().items() if count == 0]
+        empty = [
+            f"{class_label(listing.classes, c)} in {listing.root / name}"
+            for c, name in enumerate(listing.classes)
+            if not listing.files[c]
+        ]
         if empty:
             raise ImageFolderError(
-                f"class folders {empty} in {listing.root} hold no image file "
-                f"({', '.join(IMAGE_EXTENSIONS)})"
+                f"no image file ({', '.join(IMAGE_EXTENSIONS)}) for class "
+                f"{'; '.join(empty)}; add images or remove "
+                f"the class from both {folder / 'train'} and {folder / 'test'} "
+                f"(images per class in {listing.root.name}/: {_summary(listing)})"
             )
     return listings
+
+
+def _summary(listing: FolderListing) -> str:
+    return ", ".join(f"{name}: {count}" for name, count in listing.class_counts().items())
 
 
 def missing_folders(path: str | Path) -> list[Path]:
