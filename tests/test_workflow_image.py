@@ -278,6 +278,7 @@ AGGREGATES = {
     "image_analysis_tables",
     "image_tables",
     "image_tsne",
+    "paper_comparison",  # compares image_accuracy.csv with the papers' tables
     "all",
 }
 

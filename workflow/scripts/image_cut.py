@@ -10,6 +10,7 @@ with job_log(snakemake.log[0]) as log:
         snakemake.params.imbalance,
         int(wildcards.cut),
         balanced=wildcards.kind == "balanced",
+        dataset=wildcards.dataset,  # errors name its config key
     )
     log.info("cut %s %s: class counts %s", wildcards.cut, wildcards.kind, cut.class_counts())
     cut.save(snakemake.output[0])
