@@ -237,6 +237,7 @@ def test_latent_methods_one_row_per_method_and_k(digits, base_model):
     assert _same_state(_state(base_model), model_before)
 
     dim = base_model.feature_dim
+    assert features["classes"] == list(cut.classes)  # for resampling messages
     assert features["train"].shape == (n, dim) and features["test"].shape == (len(test), dim)
     assert torch.equal(features["train_labels"], cut.labels)
     assert torch.equal(features["test_labels"], test.labels)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import copy
 import json
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,11 +15,13 @@ import pandas as pd
 import torch
 
 from imbaug.data.images import ImageSet
+from imbaug.data.profiles import ClassSizeError, class_label, imbalance_key
 from imbaug.io import write_text
 from imbaug.losses import build_loss
 from imbaug.metrics import score
 from imbaug.models import build_model
 from imbaug.resampling import (
+    SETTINGS,
     Resampled,
     method_name,
     method_spec,
@@ -91,10 +94,65 @@ class ImageStudy:
         return TrainConfig(**self.train, **self.normalization, remix=remix, seed=self.seed + cut)
 
 
+def check_class_sizes(
+    study: ImageStudy, runs, counts: Sequence[int], classes: Sequence[str], space: str
+) -> None:
+    """Fail before any resampling if a class is too small for one of ``runs``.
+
+    Parameters
+    ----------
+    study : ImageStudy
+    runs : iterable of (method, eos_k or None)
+        Every resampling of the job (``[(method, None)]`` in pixel space: the first K).
+    counts, classes : sequence
+        Train rows of each class and the class names, in class order.
+    space : str
+        "pixel" or "FE", for the message.
+
+    Raises
+    ------
+    ClassSizeError
+        For the first run with a class too small among those it over-samples (not the
+        largest; absent classes are not over-sampled), like ``resample``'s check: starting
+        with the config key to change, naming the space, the method, the rows needed and why,
+        and each short class by name and index with its count. ValueError (from the registry)
+        when a method's setting is missing.
+    """
+    methods_key = "image.latent_methods" if space == "FE" else "image.methods"
+    majority = max(counts)
+    for method, k in runs:
+        spec = study.spec(method)
+        if not spec.resamples or spec.per_batch:
+            continue
+        settings = study.settings(eos_k=k)
+        needed = spec.min_class_size(settings)
+        short = [c for c, n in enumerate(counts) if 0 < n < majority and n < needed]
+        if not short:
+            continue
+        setting = spec.neighbours_in_class
+        if setting is not None and needed == settings[setting] + 1:
+            key = "image." + ".".join(SETTINGS[setting])
+            why, fix = f"{setting}={settings[setting]} same-class neighbours + 1", f"Lower {key}"
+        else:
+            key = methods_key
+            why, fix = "its minimum whatever the settings", f"Drop {method} from {key}"
+        raise ClassSizeError(
+            f"config {key}: {space}-space {method} needs at least {needed} train rows of each "
+            f"class it over-samples ({why}); "
+            + ", ".join(f"{class_label(classes, c)} has {counts[c]}" for c in short)
+            + f". {fix}, or keep more train images of the class "
+            f"(config {imbalance_key(None, 'n_max')} / .ratio)."
+        )
+
+
 def resample_pixels(
     method: str, train: ImageSet, study: ImageStudy, cut: int
 ) -> tuple[ImageSet, Resampled]:
-    """Input-space over-sampling on flattened pixels; synthetic images are rounded to uint8."""
+    """Input-space over-sampling on flattened pixels; synthetic images are rounded to uint8.
+
+    A class too small for the method raises :class:`~imbaug.data.profiles.ClassSizeError`
+    (see :func:`check_class_sizes`) before the pixels are resampled."""
+    check_class_sizes(study, [(method, None)], train.class_counts(), train.classes, "pixel")
     flat = train.images.reshape(len(train), -1).numpy().astype(np.float32)
     result = resample(
         study.spec(method),

@@ -13,6 +13,7 @@ from __future__ import annotations
 import copy
 import inspect
 import time
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
@@ -20,14 +21,15 @@ import torch
 
 from imbaug.data.images import ImageSet
 from imbaug.metrics import score
-from imbaug.pipeline.image import ImageStudy, _latent_runs, _row
+from imbaug.pipeline.image import ImageStudy, _latent_runs, _row, check_class_sizes
 from imbaug.resampling import Resampled, resample
 from imbaug.training.image import extract_features, retrain_head
 
 
 def model_features(model, train: ImageSet, test: ImageSet, device: torch.device) -> dict:
     """FE of ``train`` and ``test`` (float32, (N, feature_dim)) and the test logits (float32,
-    (N, C), the head applied to the test FE), with the seconds the extraction took."""
+    (N, C), the head applied to the test FE), with the seconds the extraction took and the
+    class names (``classes``, for messages)."""
     start = time.perf_counter()
     train_fe = extract_features(model, train.images, device)
     test_fe = extract_features(model, test.images, device)
@@ -40,6 +42,7 @@ def model_features(model, train: ImageSet, test: ImageSet, device: torch.device)
         "test_labels": test.labels,
         "test_logits": logits,
         "extract_seconds": time.perf_counter() - start,
+        "classes": list(train.classes),
     }
 
 
@@ -52,7 +55,9 @@ def _run_name(study: ImageStudy, method: str, k) -> str:
     return method if method != "EOS" or len(study.eos_k) <= 1 else f"EOS_K{k}"
 
 
-def resample_features(features: dict, study: ImageStudy, cut: int) -> dict:
+def resample_features(
+    features: dict, study: ImageStudy, cut: int, *, classes: Sequence[str] | None = None
+) -> dict:
     """Phase 2: balance the train FE with every latent sampler (every K of an EOS sweep).
 
     Parameters
@@ -60,6 +65,9 @@ def resample_features(features: dict, study: ImageStudy, cut: int) -> dict:
     features : dict from :func:`model_features` of the Base model.
     study : ImageStudy (latent_methods, eos_k, k_neighbors, seed).
     cut : int, added to the seed.
+    classes : sequence of str, optional
+        Class names, for messages; default ``features["classes"]`` (absent from feature
+        files written before it was stored: then only the registry's check, by index, runs).
 
     Returns
     -------
@@ -68,8 +76,18 @@ def resample_features(features: dict, study: ImageStudy, cut: int) -> dict:
         "synthetic": bool (n,), "resample_seconds": float}``; originals first, in order, then
         the synthetic rows (source_index -1 for interpolated rows, the copied row for ROS
         copies).
+
+    Raises
+    ------
+    ClassSizeError
+        Before any resampling, when a class is too small for one of the runs (see
+        :func:`~imbaug.pipeline.image.check_class_sizes`), naming the class and config key.
     """
     X, y = features["train"].numpy(), features["train_labels"].numpy()
+    classes = classes if classes is not None else features.get("classes")
+    if classes is not None:
+        counts = np.bincount(y, minlength=len(classes)).tolist()
+        check_class_sizes(study, list(_latent_runs(study)), counts, classes, "FE")
     sets = {}
     for method, k in _latent_runs(study):
         start = time.perf_counter()
