@@ -14,7 +14,8 @@ with job_log(snakemake.log[0]) as log:
     cut = int(wildcards.cut)
     study = ImageStudy.from_config(params.latent, params.seed)
     features = load_torch(snakemake.input.features)
-    sets = resample_features(features, study, cut)
+    test = ImageSet.load(snakemake.input.test)
+    sets = resample_features(features, study, cut, classes=test.classes)
     for name, data in sets.items():
         log.info(
             "%s: %d rows, %d synthetic, %.2f s",
@@ -30,7 +31,7 @@ with job_log(snakemake.log[0]) as log:
         model_from_record(load_torch(snakemake.input.model)).head,
         sets,
         features,
-        ImageSet.load(snakemake.input.test),
+        test,
         study,
         cut,
         pick_device("cpu"),  # a linear layer on stored FE: seconds of CPU work (README)
