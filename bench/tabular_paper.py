@@ -2,31 +2,33 @@
 
 What one split of the study does, per dataset: resample the training part with every input
 method, fit SVM, LG and the NN on each resampled set, and run the NN's latent methods (EOS,
-DSM: resample the latent training set, retrain the head). This script does exactly that with
-the library functions, timing every part in CPU seconds (``time.process_time``: this process,
-all threads; robust when other work shares the machine) and wall seconds.
+DSM: resample the latent training set, retrain the head). This script does that with the
+pipeline's own functions and the paper's settings (``config.yaml`` updated with
+``studies/paper.yaml``: NN epochs chosen in 1..60 and weight decay among four, per split and
+method, on 20% of the training part), timing every part in CPU seconds (``time.process_time``:
+this process, all threads; robust when other work shares the machine) and wall seconds.
 
-The NN is timed twice:
+The NN runs on one torch thread, as a Snakemake job (``threads: 1``) runs it, and is timed with
+three trainers through the same per-method choice and fit (``nn_method_settings``,
+``fit_model``):
 
-- *new*: :mod:`imbaug.training.tabular` as the workflow runs it: settings chosen once per split
-  on an inner validation split of the training part (:func:`select_mlp_settings`), then one
-  fit per method with those settings;
-- *old*: the trainer before this change (kept below as ``old_fit_mlp``, for reference only): 40
-  epochs of Adam, batch 128, weight decay 0.03, torch's default thread count. To keep the
-  benchmark short it runs ``--old-epochs`` epochs and is scaled linearly to 40 (every epoch
-  costs the same).
-
-A second check fits the new trainer with the old settings (40 epochs, batch 128, wd 0.03, no
-selection) for the same number of epochs as the old reference and compares the predictions:
-the speed-up must not change the results beyond float rounding.
+- *new*: :mod:`imbaug.training.tabular` (forward and backward written out into reused buffers,
+  flat fused Adam);
+- *autograd* (``--reference``, default on): the trainer before that change, kept below as
+  ``AutogradStacked`` / ``autograd_train_stacked`` for reference only (stacked copies, torch
+  autograd, torch.optim.Adam), swapped in for ``_train_stacked``. Same seeds, so the two differ
+  by float rounding only; the script prints how often the chosen settings and the test
+  predictions agree and the mean |BAC difference|;
+- *old*: the trainer before the settings choice existed (``old_fit_mlp``: 40 epochs of Adam,
+  batch 128, weight decay 0.03, no choice), ``--old-epochs`` epochs scaled linearly to its 40.
 
 Datasets: ozone_level and thyroid_sick from the imbalanced-learn cache in ``--data-home``, and
 generated stand-ins with the shape and imbalance of the other three (coil_2000 9,822 x 85 at
-16:1; scene 2,407 x 294 at 13:1; us_crime 1,994 x 100 at 12:1). The projection assumes
-``snakemake --cores 2`` keeps both cores busy (jobs are per dataset and classifier, so there
-are always at least two runnable), i.e. wall = total CPU seconds / 2.
+16:1; scene 2,407 x 294 at 13:1; us_crime 1,994 x 100 at 12:1). The projection for five
+datasets x 5 splits on 2 cores is the larger of (all CPU seconds / 2) and the longest single
+job (one job fits one classifier on all 5 splits of a dataset).
 
-Run:  python bench/tabular_paper.py [--splits 1] [--old-epochs 4] [--data-home DIR]
+Run:  python bench/tabular_paper.py [--splits 1] [--old-epochs 1] [--no-reference] [--data-home DIR]
 """
 
 from __future__ import annotations
@@ -34,27 +36,26 @@ from __future__ import annotations
 import argparse
 import time
 from contextlib import contextmanager
+from pathlib import Path
 
 import numpy as np
 import torch
+import yaml
 
-from imbaug.data.splits import make_split
+from imbaug.data.splits import Split, make_split
 from imbaug.metrics import score
-from imbaug.resampling import resample
+from imbaug.pipeline import tabular as pipeline
+from imbaug.training import tabular as trainer
 from imbaug.training.image import retrain_head
 from imbaug.training.tabular import (
     NNSettings,
     fit_mlp,
-    fit_sklearn,
     mlp_features,
     predict_mlp,
-    select_mlp_settings,
     torch_threads,
 )
 
-METHODS = ("Base", "CS", "ROS", "SMOTE", "ADASYN", "BSMOTE", "BalSVM", "REMIX")
-LATENT_METHODS = ("EOS", "DSM")
-SETTINGS = {"k_neighbors": 5, "eos_k": 10, "remix_alpha": 1.0, "remix_kappa": 3.0, "remix_tau": 0.5}
+REPO = Path(__file__).resolve().parents[1]
 OLD = {"epochs": 40, "batch_size": 128, "lr": 1e-3, "weight_decay": 3e-2}
 GENERATED = {  # name: (rows, features, majority:minority), shapes of imbalanced-learn's sets
     "coil_2000 (generated)": (9822, 85, 16),
@@ -62,27 +63,38 @@ GENERATED = {  # name: (rows, features, majority:minority), shapes of imbalanced
     "us_crime (generated)": (1994, 100, 12),
 }
 PAPER_NN_BASE_BAC = {"ozone_level": 0.716, "thyroid_sick": 0.860}  # DA paper Table III
+NEW, AUTOGRAD = "NN new", "NN autograd (before)"
+
+
+def paper_study() -> pipeline.TabularStudy:
+    """The tabular study of config.yaml updated with studies/paper.yaml (as Snakemake merges)."""
+
+    def update(base: dict, new: dict) -> dict:
+        for key, value in new.items():
+            base[key] = (
+                update(dict(base.get(key) or {}), value) if isinstance(value, dict) else value
+            )
+        return base
+
+    config = yaml.safe_load((REPO / "config.yaml").read_text())
+    update(config, yaml.safe_load((REPO / "studies" / "paper.yaml").read_text()))
+    return pipeline.TabularStudy.from_config(config["tabular"], config.get("seed", 0))
+
+
+# --- reference trainers (not used by the library) ------------------------------------------
 
 
 def old_fit_mlp(
-    X,
-    y,
-    *,
-    n_classes,
-    seed,
-    epochs=40,
-    batch_size=128,
-    lr=1e-3,
-    weight_decay=3e-2,
-    soft_targets=None,
-    cost_sensitive=False,
+    X, y, *, n_classes, seed, epochs=40, batch_size=128, lr=1e-3, weight_decay=3e-2, **kwargs
 ):
-    """The NN trainer before the speed-up (reference only): per-batch gather, default threads."""
+    """The NN trainer before the settings choice (reference only): per-batch gather, one model,
+    torch.optim.Adam with its weight decay."""
     from torch.nn import functional as F
 
     from imbaug.losses import balanced_class_weights
     from imbaug.models.mlp import TabularMLP
 
+    soft_targets, cost_sensitive = kwargs.get("soft_targets"), kwargs.get("cost_sensitive")
     torch.manual_seed(seed)
     model = TabularMLP(X.shape[1], n_classes)
     inputs = torch.as_tensor(X, dtype=torch.float32)
@@ -98,6 +110,115 @@ def old_fit_mlp(
             loss.backward()
             optimizer.step()
     return model.eval()
+
+
+class AutogradStacked:
+    """The stacked trainer before forward/backward were written out (reference only): G copies
+    as (G, in, out) leaf tensors, torch autograd, torch.optim.Adam over 8 tensors."""
+
+    def __init__(self, model, copies: int):
+        self.params = []
+        for linear in trainer._linears(model):
+            weight = linear.weight.detach().t().unsqueeze(0).repeat(copies, 1, 1)
+            bias = linear.bias.detach().view(1, 1, -1).repeat(copies, 1, 1)
+            self.params += [
+                weight.contiguous().requires_grad_(),
+                bias.contiguous().requires_grad_(),
+            ]
+
+    def __call__(self, x):
+        hidden = x
+        for layer in range(len(self.params) // 2):
+            weight, bias = self.params[2 * layer], self.params[2 * layer + 1]
+            hidden = (
+                torch.baddbmm(bias, hidden, weight)
+                if hidden.dim() == 3
+                else torch.matmul(hidden, weight).add_(bias)
+            )
+            if layer < len(self.params) // 2 - 1:
+                hidden = hidden.relu()
+        return hidden
+
+    def load_into(self, model, copy: int):
+        with torch.no_grad():
+            for layer, linear in enumerate(trainer._linears(model)):
+                linear.weight.copy_(self.params[2 * layer][copy].t())
+                linear.bias.copy_(self.params[2 * layer + 1][copy, 0])
+        return model
+
+
+def autograd_train_stacked(
+    X,
+    y,
+    *,
+    n_classes,
+    settings,
+    decays,
+    epochs,
+    seed,
+    soft_targets=None,
+    cost_sensitive=False,
+    validation=None,
+    remix_alpha=None,
+):
+    """``_train_stacked`` as it was before this change (same signature and seeds)."""
+    from torch.nn import functional as F
+
+    from imbaug.losses import balanced_class_weights
+
+    inputs = torch.tensor(np.asarray(X), dtype=torch.float32)
+    labels = torch.tensor(np.asarray(y), dtype=torch.int64)
+    targets = labels if soft_targets is None else torch.as_tensor(soft_targets, dtype=torch.float32)
+    counts = np.bincount(np.asarray(y), minlength=n_classes)
+    weight = balanced_class_weights(counts) if cost_sensitive else None
+    copies = len(decays)
+    stacked = AutogradStacked(trainer._initial_model(X.shape[1], n_classes, seed), copies)
+    decay = torch.tensor(decays, dtype=torch.float32)
+    optimizer = torch.optim.Adam(stacked.params, lr=settings.lr)
+    generator = torch.Generator().manual_seed(seed)
+    if validation is not None:
+        val_x = torch.as_tensor(np.ascontiguousarray(validation[0]), dtype=torch.float32)
+        val_y = torch.as_tensor(np.asarray(validation[1]), dtype=torch.int64)
+        val_bac = torch.empty(epochs, copies)
+    remix_rng = np.random.default_rng(seed)
+    for epoch in range(epochs):
+        order = torch.randperm(len(inputs), generator=generator)
+        batches = (
+            zip(inputs[order].split(settings.batch_size), targets[order].split(settings.batch_size))
+            if remix_alpha is None
+            else trainer._remix_batches(
+                inputs, labels, n_classes, settings.batch_size, remix_alpha, remix_rng, generator
+            )
+        )
+        for x, t in batches:
+            logits = stacked(x)
+            repeated = t.repeat(copies) if t.dim() == 1 else t.repeat(copies, 1)
+            loss = F.cross_entropy(logits.reshape(-1, n_classes), repeated, weight=weight) * copies
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            with torch.no_grad():
+                for param in stacked.params:
+                    param.grad.add_(param * decay.view(-1, *([1] * (param.dim() - 1))))
+            optimizer.step()
+        if validation is not None:
+            with torch.no_grad():
+                predicted = stacked(val_x).argmax(-1)
+                val_bac[epoch] = trainer._balanced_accuracy(predicted, val_y, n_classes)
+    return stacked, (val_bac.numpy() if validation is not None else None)
+
+
+@contextmanager
+def trainer_swapped(train_stacked):
+    """Run the library's NN code with ``train_stacked`` in place of ``_train_stacked``."""
+    original = trainer._train_stacked
+    trainer._train_stacked = train_stacked
+    try:
+        yield
+    finally:
+        trainer._train_stacked = original
+
+
+# --- timing --------------------------------------------------------------------------------
 
 
 class Clock:
@@ -116,6 +237,7 @@ class Clock:
 
 def load_datasets(data_home: str):
     from imblearn.datasets import fetch_datasets
+    from sklearn.datasets import make_classification
 
     found = fetch_datasets(
         data_home=data_home, download_if_missing=False, filter_data=tuple(PAPER_NN_BASE_BAC)
@@ -124,8 +246,6 @@ def load_datasets(data_home: str):
         name: (d.data.astype(np.float64), (d.target == 1).astype(np.int64))
         for name, d in found.items()
     }
-    from sklearn.datasets import make_classification
-
     for name, (rows, features, ratio) in GENERATED.items():
         X, y = make_classification(
             n_samples=rows,
@@ -139,84 +259,107 @@ def load_datasets(data_home: str):
     return sets
 
 
-def run_split(X, y, split: int, clock: Clock, old_epochs: int, settings: NNSettings) -> dict:
-    part = make_split(X, y, split)
-    with clock.part("NN new: select settings"):
-        chosen = select_mlp_settings(
-            part.X_train, part.y_train, n_classes=2, settings=settings, seed=split
+def standardised_split(X, y, split: int, test_size: float) -> Split:
+    """The split's parts standardised with its training rows' statistics (as split_data)."""
+    from sklearn.preprocessing import StandardScaler
+
+    part = make_split(X, y, split, test_size)
+    scaler = StandardScaler().fit(part.X_train)
+    return Split(
+        scaler.transform(part.X_train), part.y_train, scaler.transform(part.X_test), part.y_test
+    )
+
+
+def nn_split(study, part, resampled: dict, split: int, clock: Clock, label: str) -> dict:
+    """Choose settings and fit the NN per method as the fit job does; returns per method
+    (chosen epochs, weight decay, test predictions) and the Base model."""
+    out = {}
+    for method in pipeline.nn_methods(study):
+        with clock.part(f"{label}: choice"):
+            chosen = pipeline.nn_method_settings(study, method, part, split)
+        trained = pipeline.nn_training_set(method, resampled[method], part)
+        with clock.part(f"{label}: fits"):
+            model = pipeline.fit_model("NN", method, trained, study, split, chosen)
+        out[method] = (
+            chosen.epochs,
+            chosen.weight_decay[0],
+            predict_mlp(model, part.X_test),
+            model,
         )
-    out = {"chosen": chosen, "agree": []}
-    for method in METHODS:
+    return out
+
+
+def run_split(X, y, split, clock, study, args) -> dict:
+    part = standardised_split(X, y, split, study.test_size)
+    resampled = {}
+    for method in study.methods:
         with clock.part("resample"):
-            res = resample(method, part.X_train, part.y_train, random_state=split, **SETTINGS)
-        cs = method == "CS"
+            resampled[method] = study.resample(method, part.X_train, part.y_train, split)
         for classifier in ("SVM", "LG"):
             with clock.part(classifier):
-                fit_sklearn(classifier, res.X, res.y, cost_sensitive=cs).predict(part.X_test)
-        with clock.part("NN new: fits"):
-            model = fit_mlp(
-                res.X,
-                res.y,
-                n_classes=2,
-                settings=chosen,
-                seed=split,
-                soft_targets=res.soft_labels,
-                cost_sensitive=cs,
+                pipeline.fit_model(classifier, method, resampled[method], study, split).predict(
+                    part.X_test
+                )
+    new = nn_split(study, part, resampled, split, clock, NEW)
+    out = {"new": new, "agree": []}
+    if args.reference:
+        with trainer_swapped(autograd_train_stacked):
+            out["reference"] = nn_split(study, part, resampled, split, clock, AUTOGRAD)
+    base_nn = new["Base"][3]
+    with clock.part("NN latent (EOS, DSM)"), torch_threads(1):
+        latent = mlp_features(base_nn, part.X_train)
+        for method in study.latent_methods:
+            res = study.resample(method, latent, part.y_train, split)
+            labels = res.y if res.soft_labels is None else res.soft_labels
+            retrain_head(
+                base_nn.head,
+                torch.tensor(res.X, dtype=torch.float32),
+                torch.tensor(np.array(labels)),
+                epochs=study.head_epochs,
+                seed=study.seed + split,
+                device=torch.device("cpu"),
             )
-            y_pred = predict_mlp(model, part.X_test)
-        with clock.part("NN old (scaled to 40 epochs)"):
-            old = old_fit_mlp(
-                res.X,
-                res.y,
-                n_classes=2,
-                seed=split,
-                **{**OLD, "epochs": old_epochs},
-                soft_targets=res.soft_labels,
-                cost_sensitive=cs,
-            )
-        with clock.part("NN old, 1 thread (scaled to 40 epochs)"), torch_threads(1):
-            old_fit_mlp(
-                res.X,
-                res.y,
-                n_classes=2,
-                seed=split,
-                **{**OLD, "epochs": old_epochs},
-                soft_targets=res.soft_labels,
-                cost_sensitive=cs,
-            )
-        same_settings = NNSettings(**{**OLD, "epochs": old_epochs}, validation_size=0)
-        with clock.part("NN new, old settings (scaled to 40 epochs)"):
+    old = {**OLD, "epochs": args.old_epochs}
+    for method in study.methods:
+        res = resampled[method]
+        kwargs = {"soft_targets": res.soft_labels, "cost_sensitive": method == "CS"}
+        with clock.part("NN old, no choice (scaled to 40 epochs)"), torch_threads(1):
+            reference = old_fit_mlp(res.X, res.y, n_classes=2, seed=split, **old, **kwargs)
+        with clock.part("NN new at the old settings (scaled to 40 epochs)"):
             twin = fit_mlp(
                 res.X,
                 res.y,
                 n_classes=2,
-                settings=same_settings,
+                settings=NNSettings(**old, validation_size=0),
                 seed=split,
-                soft_targets=res.soft_labels,
-                cost_sensitive=cs,
+                **kwargs,
             )
         out["agree"].append(
-            float((predict_mlp(old, part.X_test) == predict_mlp(twin, part.X_test)).mean())
+            float((predict_mlp(reference, part.X_test) == predict_mlp(twin, part.X_test)).mean())
         )
-        if method == "Base":
-            out["base_nn_bac"] = score(part.y_test, y_pred, 2)["bac"]
-            out["old_base_nn_bac_short"] = score(part.y_test, predict_mlp(old, part.X_test), 2)[
-                "bac"
-            ]
-            base_model = model
-    with clock.part("NN latent (EOS, DSM)"):
-        latent = mlp_features(base_model, part.X_train)
-        for method in LATENT_METHODS:
-            res = resample(method, latent, part.y_train, random_state=split, **SETTINGS)
-            retrain_head(
-                base_model.head,
-                torch.as_tensor(res.X, dtype=torch.float32),
-                torch.as_tensor(res.y),
-                epochs=10,
-                seed=split,
-                device=torch.device("cpu"),
-            )
+    out["y_test"] = part.y_test
     return out
+
+
+def compare(results) -> str:
+    """New vs autograd trainer over every split and method: same choice, same predictions."""
+    same_choice = same_pred = total = 0
+    agreement, bac_diff = [], []
+    for r in results:
+        for method, (epochs, decay, pred, _) in r["new"].items():
+            ref_epochs, ref_decay, ref_pred, _ = r["reference"][method]
+            total += 1
+            same_choice += (epochs, decay) == (ref_epochs, ref_decay)
+            same_pred += bool(np.array_equal(pred, ref_pred))
+            agreement.append(float((pred == ref_pred).mean()))
+            bac_diff.append(
+                score(r["y_test"], pred, 2)["bac"] - score(r["y_test"], ref_pred, 2)["bac"]
+            )
+    return (
+        f"{same_choice}/{total} same chosen settings, {same_pred}/{total} identical test "
+        f"predictions (mean agreement {np.mean(agreement):.4f}); BAC new - autograd: mean "
+        f"{np.mean(bac_diff):+.4f}, mean |.| {np.mean(np.abs(bac_diff)):.4f}"
+    )
 
 
 def main() -> None:
@@ -225,64 +368,76 @@ def main() -> None:
     parser.add_argument(
         "--splits", type=int, default=1, help="splits timed per dataset (the study has 5)"
     )
-    parser.add_argument("--old-epochs", type=int, default=2, help="epochs of the old reference fit")
-    args = parser.parse_args()
-    scale_old = OLD["epochs"] / args.old_epochs
-    settings = NNSettings()
-    print(
-        f"torch {torch.__version__}, default threads {torch.get_num_threads()}; new NN settings {settings}"
+    parser.add_argument("--old-epochs", type=int, default=1, help="epochs of the old reference fit")
+    parser.add_argument(
+        "--no-reference",
+        dest="reference",
+        action="store_false",
+        help="skip the autograd trainer (halves the run time; no before/after ratio)",
     )
-    totals_cpu_new = totals_cpu_old = 0.0
+    parser.add_argument("--datasets", nargs="*", help="names (substrings) of the datasets to run")
+    args = parser.parse_args()
+    study = paper_study()
+    print(f"torch {torch.__version__}; NN settings (paper) {study.nn}; methods {study.methods}")
+    scale_old = OLD["epochs"] / args.old_epochs
+    per_study = study.n_splits / args.splits
+    total_cpu, longest = {NEW: 0.0, AUTOGRAD: 0.0}, {NEW: (0.0, ""), AUTOGRAD: (0.0, "")}
     for name, (X, y) in load_datasets(args.data_home).items():
+        if args.datasets and not any(wanted in name for wanted in args.datasets):
+            continue
         clock = Clock()
-        results = [
-            run_split(X, y, split, clock, args.old_epochs, settings) for split in range(args.splits)
-        ]
-        for key in (
-            "NN old (scaled to 40 epochs)",
-            "NN old, 1 thread (scaled to 40 epochs)",
-            "NN new, old settings (scaled to 40 epochs)",
-        ):
-            clock.cpu[key] *= scale_old
-            clock.wall[key] *= scale_old
-        per_study = 5 / args.splits
-        shared = sum(clock.cpu[k] for k in ("resample", "SVM", "LG", "NN latent (EOS, DSM)"))
-        new = shared + clock.cpu["NN new: select settings"] + clock.cpu["NN new: fits"]
-        old = shared + clock.cpu["NN old (scaled to 40 epochs)"]
-        totals_cpu_new += new * per_study
-        totals_cpu_old += old * per_study
+        results = [run_split(X, y, split, clock, study, args) for split in range(args.splits)]
+        for key in list(clock.cpu):
+            if "scaled to 40 epochs" in key:
+                clock.cpu[key] *= scale_old
+                clock.wall[key] *= scale_old
         print(
-            f"\n== {name}: {X.shape[0]} x {X.shape[1]}, {int(y.sum())} minority; {args.splits} split(s)"
+            f"\n== {name}: {X.shape[0]} x {X.shape[1]}, {int(y.sum())} minority; "
+            f"{args.splits} split(s), CPU and wall seconds"
         )
         for key in clock.cpu:
-            print(f"  {key:45s} cpu {clock.cpu[key]:8.1f} s   wall {clock.wall[key]:8.1f} s")
-        nn_old = clock.cpu["NN old (scaled to 40 epochs)"]
-        nn_new = clock.cpu["NN new: select settings"] + clock.cpu["NN new: fits"]
-        same = clock.cpu["NN new, old settings (scaled to 40 epochs)"]
-        print(
-            f"  NN speed-up, same settings (cpu): {nn_old / same:5.1f}x   wall: "
-            f"{clock.wall['NN old (scaled to 40 epochs)'] / clock.wall['NN new, old settings (scaled to 40 epochs)']:5.1f}x"
-        )
-        print(
-            f"  of which one thread instead of {torch.get_num_threads()} (old trainer, cpu): "
-            f"{nn_old / clock.cpu['NN old, 1 thread (scaled to 40 epochs)']:5.1f}x"
-        )
-        print(f"  NN speed-up incl. settings selection (cpu): {nn_old / nn_new:5.1f}x")
-        agree = np.mean([a for r in results for a in r["agree"]])
-        print(f"  old vs new trainer, same settings: {agree:.4f} of test predictions identical")
-        for split, r in enumerate(results):
-            paper = PAPER_NN_BASE_BAC.get(name)
+            print(f"  {key:50s} cpu {clock.cpu[key]:8.1f} s   wall {clock.wall[key]:8.1f} s")
+        shared = sum(clock.cpu[k] for k in ("resample", "SVM", "LG", "NN latent (EOS, DSM)"))
+        for label in (NEW, AUTOGRAD) if args.reference else (NEW,):
+            nn = clock.cpu[f"{label}: choice"] + clock.cpu[f"{label}: fits"]
+            total_cpu[label] += (shared + nn) * per_study
+            jobs = {
+                "NN": nn * per_study,
+                "SVM": clock.cpu["SVM"] * per_study,
+                "LG": clock.cpu["LG"] * per_study,
+            }
+            job, seconds = max(jobs.items(), key=lambda item: item[1])
+            if seconds > longest[label][0]:
+                longest[label] = (seconds, f"{job} on {name}")
+        nn_new = clock.cpu[f"{NEW}: choice"] + clock.cpu[f"{NEW}: fits"]
+        old = clock.cpu["NN old, no choice (scaled to 40 epochs)"]
+        if args.reference:
+            nn_ref = clock.cpu[f"{AUTOGRAD}: choice"] + clock.cpu[f"{AUTOGRAD}: fits"]
             print(
-                f"  split {split}: chosen epochs {r['chosen'].epochs}, weight decay {r['chosen'].weight_decay[0]}; "
-                f"Base NN BAC {r['base_nn_bac']:.3f}" + (f" (paper {paper})" if paper else "")
+                f"  NN new vs autograd trainer, same work, 1 thread (cpu): {nn_ref / nn_new:4.2f}x"
+                f"  ({nn_ref:.1f} -> {nn_new:.1f} s); {compare(results)}"
             )
         print(
-            f"  projected 5 splits: cpu {new * per_study / 60:.1f} min new, {old * per_study / 60:.1f} min old"
+            f"  NN with the per-method choice vs the old trainer without one, 1 thread (cpu): "
+            f"{old / nn_new:4.2f}x; new trainer at the old settings: "
+            f"{old / clock.cpu['NN new at the old settings (scaled to 40 epochs)']:4.2f}x, "
+            f"{np.mean([a for r in results for a in r['agree']]):.4f} of test predictions "
+            "identical to the old trainer's"
         )
-    print(
-        f"\nFive-dataset study projected on 2 cores (wall = cpu / 2): "
-        f"new {totals_cpu_new / 120:.1f} min, old {totals_cpu_old / 120:.1f} min"
-    )
+        for split, r in enumerate(results):
+            epochs, decay, pred, _ = r["new"]["Base"]
+            paper = PAPER_NN_BASE_BAC.get(name)
+            print(
+                f"  split {split}: Base NN chose {epochs} epochs, weight decay {decay}; BAC "
+                f"{score(r['y_test'], pred, 2)['bac']:.3f}" + (f" (paper {paper})" if paper else "")
+            )
+    for label in (NEW, AUTOGRAD) if args.reference else (NEW,):
+        seconds, job = longest[label]
+        print(
+            f"\n{label}: study of these datasets x {study.n_splits} splits on 2 cores: "
+            f"{max(total_cpu[label] / 2, seconds) / 60:.1f} min (CPU / 2 = "
+            f"{total_cpu[label] / 120:.1f} min; longest job {job} {seconds / 60:.1f} min)"
+        )
 
 
 if __name__ == "__main__":
