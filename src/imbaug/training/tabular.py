@@ -14,7 +14,7 @@ weight decays of the selection at once as one stacked network (batched matrix pr
 batch shared by the copies). Forward and backward are written out (:class:`_StackedMLP`: no
 autograd graph, activations in buffers reused across steps, narrow layers computed
 transposed), and Adam runs as torch's fused kernel over one flat parameter vector. At the
-paper's settings about three quarters of a step is the matrix products themselves (about 38k
+paper's settings about 80% of a step is the matrix products themselves (about 38k
 multiply-adds per row and copy, forward and backward), so fewer steps, not faster ones, is
 what would make a fit much cheaper (``bench/tabular_paper.py``).
 """
