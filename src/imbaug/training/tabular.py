@@ -6,17 +6,12 @@ stratified validation split of the training part (never on test data) by the bal
 accuracy of every epoch of every candidate weight decay (:func:`select_mlp_settings`); the
 chosen settings are then refitted on the whole training part (:func:`fit_mlp`).
 
-Speed: the network is tiny (about 16k multiply-adds per row), so the trainer keeps everything
-but the matrix products off the clock. It uses one torch thread (several threads only
+Speed: the network is tiny (about 16k multiply-adds per row), so a fit is bound by per-step
+overhead, not arithmetic. The trainer therefore uses one torch thread (several threads only
 synchronise; with ``snakemake --cores 2`` two jobs already share the two cores), builds the
-tensors once, gathers each epoch's shuffled rows in one operation, and trains all candidate
-weight decays of the selection at once as one stacked network (batched matrix products, the
-batch shared by the copies). Forward and backward are written out (:class:`_StackedMLP`: no
-autograd graph, activations in buffers reused across steps, narrow layers computed
-transposed), and Adam runs as torch's fused kernel over one flat parameter vector. At the
-paper's settings about 80% of a step is the matrix products themselves (about 38k
-multiply-adds per row and copy, forward and backward), so fewer steps, not faster ones, is
-what would make a fit much cheaper (``bench/tabular_paper.py``).
+tensors once, gathers each epoch's shuffled rows in one indexing operation, and trains all
+candidate weight decays of the selection at once as one stacked network (batched matmuls),
+so a grid of G candidates costs little more than one fit.
 """
 
 from __future__ import annotations
@@ -139,156 +134,36 @@ def _linears(model) -> list:
 
 
 class _StackedMLP:
-    """G copies of one TabularMLP trained side by side, with forward and backward written out.
-
-    All weights and biases are views into one flat float32 vector (``flat``; the gradient in
-    ``grad``, same layout), so the weight decay and Adam are a handful of whole-vector
-    operations per step. Activations live in buffers reused across steps (one set per batch
-    size): no autograd graph and no allocation of the (G, B, 100) activations per step. All
-    copies see the same batches, so the first layer multiplies the shared batch (broadcast,
-    not copied). Copy g's decay is ``decay_vector(decays)``'s ``decays[g]``.
-
-    Layout: a layer computes its (G, B, out) output either as rows (buffer (G, B, out), weight
-    stored (G, in, out), bias (G, 1, out)) or, for narrow layers, as columns (buffer (G, out,
-    B), weight (G, out, in), bias (G, out, 1)): a matrix product with a very narrow output
-    (the 2 logits, the d//2 latent layer) is several times slower on the CPU than its
-    transpose. ``weights_io(l)`` is always the (G, in, out) view."""
+    """G copies of one TabularMLP trained side by side: layer weights (G, in, out), biases
+    (G, 1, out). Copy g has weight decay ``decays[g]``; all copies see the same batches."""
 
     def __init__(self, model, copies: int):
         import torch
 
-        linears = _linears(model)
-        self.copies = copies
-        self.shapes = [(linear.in_features, linear.out_features) for linear in linears]
-        # columns for the layers after the first that narrow (100 -> 50, 50 -> d//2 when
-        # d < 100, and the head)
-        self.columns = [
-            layer > 0 and n_out < n_in for layer, (n_in, n_out) in enumerate(self.shapes)
-        ]
-        total = sum(copies * (n_in + 1) * n_out for n_in, n_out in self.shapes)
-        self.flat = torch.empty(total)
-        self.grad = torch.zeros(total)
-        self.weights, self.biases = self._views(self.flat)
-        self.weight_grads, self.bias_grads = self._views(self.grad)
-        with torch.no_grad():
-            for layer, linear in enumerate(linears):
-                self.weights_io(layer).copy_(linear.weight.t().expand(copies, -1, -1))
-                self.biases[layer].view(copies, -1).copy_(linear.bias.expand(copies, -1))
-        self._buffers: dict[int, tuple[list, list]] = {}
-
-    def _views(self, vector) -> tuple[list, list]:
-        """(weights, biases) per layer as views into ``vector`` (the layout of ``flat``: layer
-        by layer, its weights then its biases; shapes as the class docstring)."""
-        weights, biases, offset = [], [], 0
-        for (n_in, n_out), columns in zip(self.shapes, self.columns):
-            size = self.copies * n_in * n_out
-            weight = vector[offset : offset + size]
-            bias = vector[offset + size : offset + size + self.copies * n_out]
-            if columns:
-                weights.append(weight.view(self.copies, n_out, n_in))
-                biases.append(bias.view(self.copies, n_out, 1))
-            else:
-                weights.append(weight.view(self.copies, n_in, n_out))
-                biases.append(bias.view(self.copies, 1, n_out))
-            offset += size + self.copies * n_out
-        return weights, biases
-
-    def weights_io(self, layer: int):
-        """Layer ``layer``'s weights as a (G, in, out) view."""
-        weight = self.weights[layer]
-        return weight.transpose(1, 2) if self.columns[layer] else weight
-
-    def decay_vector(self, decays: Sequence[float]):
-        """Per-element weight decay, laid out like ``flat``: ``decays[g]`` on copy g."""
-        import torch
-
-        vector = torch.empty_like(self.flat)
-        per_copy = torch.tensor(decays, dtype=torch.float32)
-        for views in self._views(vector):
-            for view in views:
-                view.view(self.copies, -1).copy_(per_copy.view(-1, 1).expand(-1, view[0].numel()))
-        return vector
-
-    def _buffers_for(self, rows: int) -> tuple[list, list]:
-        """(activations, their gradients) per layer for a batch of ``rows`` rows, reused."""
-        import torch
-
-        if rows not in self._buffers:
-            shapes = [
-                (self.copies, n_out, rows) if columns else (self.copies, rows, n_out)
-                for (_, n_out), columns in zip(self.shapes, self.columns)
+        self.params = []
+        for linear in _linears(model):
+            weight = linear.weight.detach().t().unsqueeze(0).repeat(copies, 1, 1)
+            bias = linear.bias.detach().view(1, 1, -1).repeat(copies, 1, 1)
+            self.params += [
+                weight.contiguous().requires_grad_(),
+                bias.contiguous().requires_grad_(),
             ]
-            self._buffers[rows] = (
-                [torch.empty(shape) for shape in shapes],
-                [torch.empty(shape) for shape in shapes],
-            )
-        return self._buffers[rows]
-
-    def _rows(self, layer: int, buffer):
-        """A layer's output buffer as a (G, B, out) view."""
-        return buffer.transpose(1, 2) if self.columns[layer] else buffer
-
-    def forward(self, x) -> list:
-        """(B, d) float32 rows -> the layers' output buffers (ReLU applied, logits last);
-        valid until the next call with B rows."""
-        import torch
-
-        activations, _ = self._buffers_for(len(x))
-        below = x.expand(self.copies, *x.shape)
-        for layer, out in enumerate(activations):
-            if self.columns[layer]:
-                torch.baddbmm(
-                    self.biases[layer], self.weights[layer], below.transpose(1, 2), out=out
-                )
-            else:
-                torch.baddbmm(self.biases[layer], below, self.weights[layer], out=out)
-            if layer < len(activations) - 1:
-                out.clamp_min_(0)
-            below = self._rows(layer, out)
-        return activations
+        self.n_layers = len(self.params) // 2
+        self._torch = torch
 
     def __call__(self, x):
-        """(B, d) float32 rows -> (G, B, C) logits (a view of a buffer, valid until the next
-        call with B rows)."""
-        return self._rows(len(self.shapes) - 1, self.forward(x)[-1])
-
-    def predict(self, x):
-        """(B, d) float32 rows -> (G, B) predicted classes."""
-        logits = self.forward(x)[-1]
-        return _argmax_classes(logits if self.columns[-1] else logits.transpose(1, 2))
-
-    def backward(self, x, logits_grad) -> None:
-        """Write d(loss)/d(parameters) into ``grad``, given the last forward's input ``x``
-        (B, d) and d(loss)/d(logits) laid out like the logits buffer."""
-        import torch
-
-        activations, gradients = self._buffers_for(len(x))
-        gradient = logits_grad
-        for layer in range(len(activations) - 1, -1, -1):
-            below = (
-                self._rows(layer - 1, activations[layer - 1])
-                if layer
-                else x.expand(self.copies, *x.shape)
+        """(B, d) rows -> (G, B, C) logits."""
+        hidden = x
+        for layer in range(self.n_layers):
+            weight, bias = self.params[2 * layer], self.params[2 * layer + 1]
+            hidden = (
+                self._torch.baddbmm(bias, hidden, weight)
+                if hidden.dim() == 3
+                else self._torch.matmul(hidden, weight).add_(bias)
             )
-            if self.columns[layer]:
-                torch.bmm(gradient, below, out=self.weight_grads[layer])
-                torch.sum(gradient, 2, keepdim=True, out=self.bias_grads[layer])
-            else:
-                torch.bmm(below.transpose(1, 2), gradient, out=self.weight_grads[layer])
-                torch.sum(gradient, 1, keepdim=True, out=self.bias_grads[layer])
-            if not layer:
-                break
-            upstream = gradients[layer - 1]
-            rows_gradient = self._rows(layer, gradient)
-            if self.columns[layer - 1]:
-                torch.bmm(self.weights_io(layer), rows_gradient.transpose(1, 2), out=upstream)
-            else:
-                torch.bmm(rows_gradient, self.weights_io(layer).transpose(1, 2), out=upstream)
-            # ReLU: the gradient passes where the activation is positive (in place)
-            torch.ops.aten.threshold_backward.grad_input(
-                upstream, activations[layer - 1], 0, grad_input=upstream
-            )
-            gradient = upstream
+            if layer < self.n_layers - 1:
+                hidden = hidden.relu()
+        return hidden
 
     def load_into(self, model, copy: int):
         """Write copy ``copy``'s weights into ``model`` (a TabularMLP of the same shape)."""
@@ -296,88 +171,19 @@ class _StackedMLP:
 
         with torch.no_grad():
             for layer, linear in enumerate(_linears(model)):
-                linear.weight.copy_(self.weights_io(layer)[copy].t())
-                linear.bias.copy_(self.biases[layer][copy].view(-1))
+                linear.weight.copy_(self.params[2 * layer][copy].t())
+                linear.bias.copy_(self.params[2 * layer + 1][copy, 0])
         return model
 
 
-def _argmax_classes(logits):
-    """(G, C, B) logits -> (G, B) index of the first largest class, as torch's argmax over C,
-    by a running comparison over the few classes: torch's argmax over a dimension of size 2
-    costs ~0.3 us per row here, more than the validation forward pass itself."""
+def _balanced_accuracy(logits, y, n_classes: int):
+    """(G, N, C) logits, (N,) labels -> (G,) mean recall over the classes present in y."""
     import torch
 
-    best = logits[:, 0]
-    predicted = torch.zeros(best.shape, dtype=torch.int64)
-    for label in range(1, logits.shape[1]):
-        better = logits[:, label] > best
-        best = torch.where(better, logits[:, label], best)
-        predicted.masked_fill_(better, label)
-    return predicted
-
-
-class _FlatAdam:
-    """Adam (torch's defaults: betas (0.9, 0.999), eps 1e-8, no amsgrad) on one flat parameter
-    vector with its gradient vector, by torch's fused kernel (one pass over the vector; the
-    update of torch.optim.Adam up to float rounding), called directly: torch.optim's per-step
-    Python bookkeeping costs ~5x the kernel here. ``decay`` (like ``params``, or None) is
-    Adam's coupled L2, ``decay * param`` added to the gradient before each step."""
-
-    def __init__(self, params, grad, *, lr: float, decay=None):
-        import torch
-
-        self.params, self.grad, self.decay, self.lr = params, grad, decay, lr
-        self.exp_avg = torch.zeros_like(params)
-        self.exp_avg_sq = torch.zeros_like(params)
-        self.steps = torch.zeros(())
-
-    def step(self) -> None:
-        import torch
-
-        if self.decay is not None:
-            self.grad.addcmul_(self.params, self.decay)
-        self.steps += 1
-        torch._fused_adam_(
-            [self.params],
-            [self.grad],
-            [self.exp_avg],
-            [self.exp_avg_sq],
-            [],
-            [self.steps],
-            lr=self.lr,
-            beta1=0.9,
-            beta2=0.999,
-            weight_decay=0.0,
-            eps=1e-8,
-            amsgrad=False,
-            maximize=False,
-        )
-
-
-def _cross_entropy_grad(logits, columns: bool, weighted_targets, row_weights, normaliser: float):
-    """d/d(logits) of the copies' summed cross-entropy, laid out like ``logits``: (G, B, C),
-    or (G, C, B) with ``columns``.
-
-    ``weighted_targets`` (B, C) = targets x class weights, ``row_weights`` (B, 1) their row
-    sums; the loss of a copy is -sum(weighted_targets * log_softmax(logits)) / ``normaliser``
-    (torch's weighted mean for hard labels: the batch's summed row weights; its mean over rows
-    for soft targets: B), so the gradient is (softmax * row_weights - weighted_targets) /
-    normaliser."""
-    import torch
-
-    if columns:
-        weighted_targets, row_weights = weighted_targets.t(), row_weights.t()
-    probabilities = torch.softmax(logits, 1 if columns else -1)
-    return probabilities.mul_(row_weights).sub_(weighted_targets).div_(normaliser)
-
-
-def _balanced_accuracy(predicted, y, n_classes: int):
-    """(G, N) predicted classes, (N,) labels -> (G,) mean recall over the classes present in y."""
-    import torch
-
+    predicted = logits.argmax(-1)
     counts = torch.bincount(y, minlength=n_classes).float()
     present = counts > 0
-    hits = torch.zeros(predicted.shape[0], n_classes)
+    hits = torch.zeros(logits.shape[0], n_classes)
     hits.scatter_add_(1, y.expand_as(predicted), (predicted == y).float())
     return (hits[:, present] / counts[present]).mean(1)
 
@@ -431,71 +237,44 @@ def _train_stacked(
     from imbaug.losses import balanced_class_weights
 
     # torch.tensor copies: arrays read from Parquet are read-only, which torch warns about
-    inputs = torch.tensor(np.asarray(X), dtype=torch.float32).contiguous()
+    inputs = torch.tensor(np.asarray(X), dtype=torch.float32)
     labels = torch.tensor(np.asarray(y), dtype=torch.int64)
-    hard = soft_targets is None
-    targets = (
-        F.one_hot(labels, n_classes).float()
-        if hard
-        else torch.tensor(np.asarray(soft_targets), dtype=torch.float32)
-    )
+    targets = labels if soft_targets is None else torch.as_tensor(soft_targets, dtype=torch.float32)
     counts = np.bincount(np.asarray(y), minlength=n_classes)
-    class_weight = balanced_class_weights(counts) if cost_sensitive else None
-
-    def weighted(batch_targets):
-        """(targets x class weights, their row sums): what the loss gradient needs per row."""
-        if class_weight is not None:
-            batch_targets = batch_targets * class_weight
-        return batch_targets, batch_targets.sum(1, keepdim=True)
-
+    weight = balanced_class_weights(counts) if cost_sensitive else None
     copies = len(decays)
     stacked = _StackedMLP(_initial_model(X.shape[1], n_classes, seed), copies)
-    decay = stacked.decay_vector(decays) if any(decays) else None
-    optimizer = _FlatAdam(stacked.flat, stacked.grad, lr=settings.lr, decay=decay)
+    decay = torch.tensor(decays, dtype=torch.float32)
+    optimizer = torch.optim.Adam(stacked.params, lr=settings.lr)
     generator = torch.Generator().manual_seed(seed)
     if validation is not None:
-        val_x = torch.tensor(np.asarray(validation[0]), dtype=torch.float32).contiguous()
-        val_y = torch.tensor(np.asarray(validation[1]), dtype=torch.int64)
+        val_x = torch.as_tensor(np.ascontiguousarray(validation[0]), dtype=torch.float32)
+        val_y = torch.as_tensor(np.asarray(validation[1]), dtype=torch.int64)
         val_bac = torch.empty(epochs, copies)
-    all_weighted, all_row_weights = weighted(targets)
     remix_rng = np.random.default_rng(seed)
-    with torch.no_grad():  # gradients are computed by hand (_StackedMLP.backward)
-        for epoch in range(epochs):
-            if remix_alpha is None:
-                order = torch.randperm(len(inputs), generator=generator)
-                batches = zip(
-                    *(
-                        torch.index_select(rows, 0, order).split(settings.batch_size)
-                        for rows in (inputs, all_weighted, all_row_weights)
-                    )
-                )
-            else:
-                batches = (
-                    (x, *weighted(t))
-                    for x, t in _remix_batches(
-                        inputs,
-                        labels,
-                        n_classes,
-                        settings.batch_size,
-                        remix_alpha,
-                        remix_rng,
-                        generator,
-                    )
-                )
-            for x, batch_targets, row_weights in batches:
-                # Per copy torch's cross-entropy: weighted mean over the batch for hard labels,
-                # plain mean for soft targets; the copies' gradients are independent.
-                normaliser = float(row_weights.sum()) if hard else float(len(x))
-                logits = stacked.forward(x)[-1]
-                stacked.backward(
-                    x,
-                    _cross_entropy_grad(
-                        logits, stacked.columns[-1], batch_targets, row_weights, normaliser
-                    ),
-                )
-                optimizer.step()
-            if validation is not None:
-                val_bac[epoch] = _balanced_accuracy(stacked.predict(val_x), val_y, n_classes)
+    for epoch in range(epochs):
+        order = torch.randperm(len(inputs), generator=generator)
+        batches = (
+            zip(inputs[order].split(settings.batch_size), targets[order].split(settings.batch_size))
+            if remix_alpha is None
+            else _remix_batches(
+                inputs, labels, n_classes, settings.batch_size, remix_alpha, remix_rng, generator
+            )
+        )
+        for x, t in batches:
+            logits = stacked(x)
+            # Sum of the copies' mean losses: each copy's gradient is its own fit's gradient.
+            repeated = t.repeat(copies) if t.dim() == 1 else t.repeat(copies, 1)
+            loss = F.cross_entropy(logits.reshape(-1, n_classes), repeated, weight=weight) * copies
+            optimizer.zero_grad(set_to_none=True)
+            loss.backward()
+            with torch.no_grad():  # Adam's coupled L2: wd * w added to the gradient
+                for param in stacked.params:
+                    param.grad.add_(param * decay.view(-1, *([1] * (param.dim() - 1))))
+            optimizer.step()
+        if validation is not None:
+            with torch.no_grad():
+                val_bac[epoch] = _balanced_accuracy(stacked(val_x), val_y, n_classes)
     return stacked, (val_bac.numpy() if validation is not None else None)
 
 
