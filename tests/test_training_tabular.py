@@ -85,6 +85,75 @@ def test_stacked_candidates_train_like_separate_fits():
             torch.testing.assert_close(a, b, rtol=1e-4, atol=1e-5)
 
 
+def test_three_classes_with_weights_and_decays_train_like_separate_fits():
+    """Stacked copies with per-copy decays and a class-weighted loss train like the plain loop,
+    for more than two classes too."""
+    X, y = make_classification(
+        n_samples=300,
+        n_features=9,
+        n_informative=6,
+        n_classes=3,
+        weights=[0.6, 0.3],
+        random_state=4,
+    )
+    X, y = X.astype(np.float32), y.astype(np.int64)
+    weight = torch.tensor(len(y) / (3 * np.bincount(y)), dtype=torch.float32)
+    settings = NNSettings(epochs=2, batch_size=64, lr=1e-2, weight_decay=0.0, validation_size=0)
+    stacked, _ = tabular._train_stacked(
+        X,
+        y,
+        n_classes=3,
+        settings=settings,
+        decays=[0.05, 0.0],
+        epochs=2,
+        seed=2,
+        cost_sensitive=True,
+    )
+    for copy, decay in enumerate([0.05, 0.0]):
+        torch.manual_seed(2)
+        alone = TabularMLP(X.shape[1], 3)
+        optimizer = torch.optim.Adam(alone.parameters(), lr=1e-2, weight_decay=decay)
+        generator = torch.Generator().manual_seed(2)
+        for _ in range(2):
+            for batch in torch.randperm(len(X), generator=generator).split(64):
+                loss = F.cross_entropy(
+                    alone(torch.as_tensor(X[batch])), torch.as_tensor(y[batch]), weight=weight
+                )
+                optimizer.zero_grad()
+                loss.backward()
+                optimizer.step()
+        model = stacked.load_into(TabularMLP(X.shape[1], 3), copy)
+        for a, b in zip(model.parameters(), alone.parameters()):
+            torch.testing.assert_close(a, b, rtol=1e-4, atol=1e-5)
+
+
+def test_validation_scores_are_each_copys_balanced_accuracy():
+    """The per-epoch validation score of copy g is sklearn's balanced accuracy of copy g's
+    network (argmax ties to the first class, as torch's argmax)."""
+    from sklearn.metrics import balanced_accuracy_score
+
+    X, y = make_classification(
+        n_samples=400, n_features=8, n_informative=5, n_classes=3, random_state=1
+    )
+    X, y = X.astype(np.float32), y.astype(np.int64)
+    settings = NNSettings(epochs=3, batch_size=32, lr=1e-2, weight_decay=0.0, validation_size=0)
+    stacked, scores = tabular._train_stacked(
+        X[:300],
+        y[:300],
+        n_classes=3,
+        settings=settings,
+        decays=[0.0, 0.5],
+        epochs=3,
+        seed=0,
+        validation=(X[300:], y[300:]),
+    )
+    assert scores.shape == (3, 2)
+    for copy in range(2):
+        model = stacked.load_into(TabularMLP(X.shape[1], 3), copy)
+        expected = balanced_accuracy_score(y[300:], predict_mlp(model.eval(), X[300:]))
+        assert scores[-1, copy] == pytest.approx(expected, abs=1e-6)
+
+
 def test_selection_sees_only_validation_rows_of_the_training_part(monkeypatch):
     X, y = _data()
     seen = {}

@@ -245,7 +245,7 @@ def _train_stacked(
     copies = len(decays)
     stacked = _StackedMLP(_initial_model(X.shape[1], n_classes, seed), copies)
     decay = torch.tensor(decays, dtype=torch.float32)
-    optimizer = torch.optim.Adam(stacked.params, lr=settings.lr)
+    optimizer = torch.optim.Adam(stacked.params, lr=settings.lr, fused=True)
     generator = torch.Generator().manual_seed(seed)
     if validation is not None:
         val_x = torch.as_tensor(np.ascontiguousarray(validation[0]), dtype=torch.float32)
