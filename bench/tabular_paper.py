@@ -8,19 +8,10 @@ pipeline's own functions and the paper's settings (``config.yaml`` updated with
 method, on 20% of the training part), timing every part in CPU seconds (``time.process_time``:
 this process, all threads; robust when other work shares the machine) and wall seconds.
 
-The NN runs on one torch thread, as a Snakemake job (``threads: 1``) runs it, and is timed with
-three trainers through the same per-method choice and fit (``nn_method_settings``,
-``fit_model``):
-
-- *new*: :mod:`imbaug.training.tabular` (forward and backward written out into reused buffers,
-  flat fused Adam);
-- *autograd* (``--reference``, default on): the trainer before that change, kept below as
-  ``AutogradStacked`` / ``autograd_train_stacked`` for reference only (stacked copies, torch
-  autograd, torch.optim.Adam), swapped in for ``_train_stacked``. Same seeds, so the two differ
-  by float rounding only; the script prints how often the chosen settings and the test
-  predictions agree and the mean |BAC difference|;
-- *old*: the trainer before the settings choice existed (``old_fit_mlp``: 40 epochs of Adam,
-  batch 128, weight decay 0.03, no choice), ``--old-epochs`` epochs scaled linearly to its 40.
+The NN runs on one torch thread, as a Snakemake job (``threads: 1``) runs it, and is timed
+through the pipeline's per-method choice and fit (``nn_method_settings``, ``fit_model``), and
+against the trainer before the settings choice existed (``old_fit_mlp``: 40 epochs of Adam,
+batch 128, weight decay 0.03, no choice), ``--old-epochs`` epochs scaled linearly to its 40.
 
 Datasets: ozone_level and thyroid_sick from the imbalanced-learn cache in ``--data-home``, and
 generated stand-ins with the shape and imbalance of the other three (coil_2000 9,822 x 85 at
@@ -28,7 +19,7 @@ generated stand-ins with the shape and imbalance of the other three (coil_2000 9
 datasets x 5 splits on 2 cores is the larger of (all CPU seconds / 2) and the longest single
 job (one job fits one classifier on all 5 splits of a dataset).
 
-Run:  python bench/tabular_paper.py [--splits 1] [--old-epochs 1] [--no-reference] [--data-home DIR]
+Run:  python bench/tabular_paper.py [--splits 1] [--old-epochs 1] [--datasets NAME ...] [--data-home DIR]
 """
 
 from __future__ import annotations
@@ -45,7 +36,6 @@ import yaml
 from imbaug.data.splits import Split, make_split
 from imbaug.metrics import score
 from imbaug.pipeline import tabular as pipeline
-from imbaug.training import tabular as trainer
 from imbaug.training.image import retrain_head
 from imbaug.training.tabular import (
     NNSettings,
@@ -63,7 +53,7 @@ GENERATED = {  # name: (rows, features, majority:minority), shapes of imbalanced
     "us_crime (generated)": (1994, 100, 12),
 }
 PAPER_NN_BASE_BAC = {"ozone_level": 0.716, "thyroid_sick": 0.860}  # DA paper Table III
-NEW, AUTOGRAD = "NN new", "NN autograd (before)"
+NEW = "NN"
 
 
 def paper_study() -> pipeline.TabularStudy:
@@ -110,112 +100,6 @@ def old_fit_mlp(
             loss.backward()
             optimizer.step()
     return model.eval()
-
-
-class AutogradStacked:
-    """The stacked trainer before forward/backward were written out (reference only): G copies
-    as (G, in, out) leaf tensors, torch autograd, torch.optim.Adam over 8 tensors."""
-
-    def __init__(self, model, copies: int):
-        self.params = []
-        for linear in trainer._linears(model):
-            weight = linear.weight.detach().t().unsqueeze(0).repeat(copies, 1, 1)
-            bias = linear.bias.detach().view(1, 1, -1).repeat(copies, 1, 1)
-            self.params += [
-                weight.contiguous().requires_grad_(),
-                bias.contiguous().requires_grad_(),
-            ]
-
-    def __call__(self, x):
-        hidden = x
-        for layer in range(len(self.params) // 2):
-            weight, bias = self.params[2 * layer], self.params[2 * layer + 1]
-            hidden = (
-                torch.baddbmm(bias, hidden, weight)
-                if hidden.dim() == 3
-                else torch.matmul(hidden, weight).add_(bias)
-            )
-            if layer < len(self.params) // 2 - 1:
-                hidden = hidden.relu()
-        return hidden
-
-    def load_into(self, model, copy: int):
-        with torch.no_grad():
-            for layer, linear in enumerate(trainer._linears(model)):
-                linear.weight.copy_(self.params[2 * layer][copy].t())
-                linear.bias.copy_(self.params[2 * layer + 1][copy, 0])
-        return model
-
-
-def autograd_train_stacked(
-    X,
-    y,
-    *,
-    n_classes,
-    settings,
-    decays,
-    epochs,
-    seed,
-    soft_targets=None,
-    cost_sensitive=False,
-    validation=None,
-    remix_alpha=None,
-):
-    """``_train_stacked`` as it was before this change (same signature and seeds)."""
-    from torch.nn import functional as F
-
-    from imbaug.losses import balanced_class_weights
-
-    inputs = torch.tensor(np.asarray(X), dtype=torch.float32)
-    labels = torch.tensor(np.asarray(y), dtype=torch.int64)
-    targets = labels if soft_targets is None else torch.as_tensor(soft_targets, dtype=torch.float32)
-    counts = np.bincount(np.asarray(y), minlength=n_classes)
-    weight = balanced_class_weights(counts) if cost_sensitive else None
-    copies = len(decays)
-    stacked = AutogradStacked(trainer._initial_model(X.shape[1], n_classes, seed), copies)
-    decay = torch.tensor(decays, dtype=torch.float32)
-    optimizer = torch.optim.Adam(stacked.params, lr=settings.lr)
-    generator = torch.Generator().manual_seed(seed)
-    if validation is not None:
-        val_x = torch.as_tensor(np.ascontiguousarray(validation[0]), dtype=torch.float32)
-        val_y = torch.as_tensor(np.asarray(validation[1]), dtype=torch.int64)
-        val_bac = torch.empty(epochs, copies)
-    remix_rng = np.random.default_rng(seed)
-    for epoch in range(epochs):
-        order = torch.randperm(len(inputs), generator=generator)
-        batches = (
-            zip(inputs[order].split(settings.batch_size), targets[order].split(settings.batch_size))
-            if remix_alpha is None
-            else trainer._remix_batches(
-                inputs, labels, n_classes, settings.batch_size, remix_alpha, remix_rng, generator
-            )
-        )
-        for x, t in batches:
-            logits = stacked(x)
-            repeated = t.repeat(copies) if t.dim() == 1 else t.repeat(copies, 1)
-            loss = F.cross_entropy(logits.reshape(-1, n_classes), repeated, weight=weight) * copies
-            optimizer.zero_grad(set_to_none=True)
-            loss.backward()
-            with torch.no_grad():
-                for param in stacked.params:
-                    param.grad.add_(param * decay.view(-1, *([1] * (param.dim() - 1))))
-            optimizer.step()
-        if validation is not None:
-            with torch.no_grad():
-                predicted = stacked(val_x).argmax(-1)
-                val_bac[epoch] = trainer._balanced_accuracy(predicted, val_y, n_classes)
-    return stacked, (val_bac.numpy() if validation is not None else None)
-
-
-@contextmanager
-def trainer_swapped(train_stacked):
-    """Run the library's NN code with ``train_stacked`` in place of ``_train_stacked``."""
-    original = trainer._train_stacked
-    trainer._train_stacked = train_stacked
-    try:
-        yield
-    finally:
-        trainer._train_stacked = original
 
 
 # --- timing --------------------------------------------------------------------------------
@@ -302,9 +186,6 @@ def run_split(X, y, split, clock, study, args) -> dict:
                 )
     new = nn_split(study, part, resampled, split, clock, NEW)
     out = {"new": new, "agree": []}
-    if args.reference:
-        with trainer_swapped(autograd_train_stacked):
-            out["reference"] = nn_split(study, part, resampled, split, clock, AUTOGRAD)
     base_nn = new["Base"][3]
     with clock.part("NN latent (EOS, DSM)"), torch_threads(1):
         latent = mlp_features(base_nn, part.X_train)
@@ -341,27 +222,6 @@ def run_split(X, y, split, clock, study, args) -> dict:
     return out
 
 
-def compare(results) -> str:
-    """New vs autograd trainer over every split and method: same choice, same predictions."""
-    same_choice = same_pred = total = 0
-    agreement, bac_diff = [], []
-    for r in results:
-        for method, (epochs, decay, pred, _) in r["new"].items():
-            ref_epochs, ref_decay, ref_pred, _ = r["reference"][method]
-            total += 1
-            same_choice += (epochs, decay) == (ref_epochs, ref_decay)
-            same_pred += bool(np.array_equal(pred, ref_pred))
-            agreement.append(float((pred == ref_pred).mean()))
-            bac_diff.append(
-                score(r["y_test"], pred, 2)["bac"] - score(r["y_test"], ref_pred, 2)["bac"]
-            )
-    return (
-        f"{same_choice}/{total} same chosen settings, {same_pred}/{total} identical test "
-        f"predictions (mean agreement {np.mean(agreement):.4f}); BAC new - autograd: mean "
-        f"{np.mean(bac_diff):+.4f}, mean |.| {np.mean(np.abs(bac_diff)):.4f}"
-    )
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data-home", default="../shared/data/imblearn")
@@ -369,19 +229,13 @@ def main() -> None:
         "--splits", type=int, default=1, help="splits timed per dataset (the study has 5)"
     )
     parser.add_argument("--old-epochs", type=int, default=1, help="epochs of the old reference fit")
-    parser.add_argument(
-        "--no-reference",
-        dest="reference",
-        action="store_false",
-        help="skip the autograd trainer (halves the run time; no before/after ratio)",
-    )
     parser.add_argument("--datasets", nargs="*", help="names (substrings) of the datasets to run")
     args = parser.parse_args()
     study = paper_study()
     print(f"torch {torch.__version__}; NN settings (paper) {study.nn}; methods {study.methods}")
     scale_old = OLD["epochs"] / args.old_epochs
     per_study = study.n_splits / args.splits
-    total_cpu, longest = {NEW: 0.0, AUTOGRAD: 0.0}, {NEW: (0.0, ""), AUTOGRAD: (0.0, "")}
+    total_cpu, longest = {NEW: 0.0}, {NEW: (0.0, "")}
     for name, (X, y) in load_datasets(args.data_home).items():
         if args.datasets and not any(wanted in name for wanted in args.datasets):
             continue
@@ -398,7 +252,7 @@ def main() -> None:
         for key in clock.cpu:
             print(f"  {key:50s} cpu {clock.cpu[key]:8.1f} s   wall {clock.wall[key]:8.1f} s")
         shared = sum(clock.cpu[k] for k in ("resample", "SVM", "LG", "NN latent (EOS, DSM)"))
-        for label in (NEW, AUTOGRAD) if args.reference else (NEW,):
+        for label in (NEW,):
             nn = clock.cpu[f"{label}: choice"] + clock.cpu[f"{label}: fits"]
             total_cpu[label] += (shared + nn) * per_study
             jobs = {
@@ -411,12 +265,6 @@ def main() -> None:
                 longest[label] = (seconds, f"{job} on {name}")
         nn_new = clock.cpu[f"{NEW}: choice"] + clock.cpu[f"{NEW}: fits"]
         old = clock.cpu["NN old, no choice (scaled to 40 epochs)"]
-        if args.reference:
-            nn_ref = clock.cpu[f"{AUTOGRAD}: choice"] + clock.cpu[f"{AUTOGRAD}: fits"]
-            print(
-                f"  NN new vs autograd trainer, same work, 1 thread (cpu): {nn_ref / nn_new:4.2f}x"
-                f"  ({nn_ref:.1f} -> {nn_new:.1f} s); {compare(results)}"
-            )
         print(
             f"  NN with the per-method choice vs the old trainer without one, 1 thread (cpu): "
             f"{old / nn_new:4.2f}x; new trainer at the old settings: "
@@ -431,7 +279,7 @@ def main() -> None:
                 f"  split {split}: Base NN chose {epochs} epochs, weight decay {decay}; BAC "
                 f"{score(r['y_test'], pred, 2)['bac']:.3f}" + (f" (paper {paper})" if paper else "")
             )
-    for label in (NEW, AUTOGRAD) if args.reference else (NEW,):
+    for label in (NEW,):
         seconds, job = longest[label]
         print(
             f"\n{label}: study of these datasets x {study.n_splits} splits on 2 cores: "
