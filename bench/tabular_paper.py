@@ -36,11 +36,9 @@ import yaml
 from imbaug.data.splits import Split, make_split
 from imbaug.metrics import score
 from imbaug.pipeline import tabular as pipeline
-from imbaug.training.image import retrain_head
 from imbaug.training.tabular import (
     NNSettings,
     fit_mlp,
-    mlp_features,
     predict_mlp,
     torch_threads,
 )
@@ -188,18 +186,7 @@ def run_split(X, y, split, clock, study, args) -> dict:
     out = {"new": new, "agree": []}
     base_nn = new["Base"][3]
     with clock.part("NN latent (EOS, DSM)"), torch_threads(1):
-        latent = mlp_features(base_nn, part.X_train)
-        for method in study.latent_methods:
-            res = study.resample(method, latent, part.y_train, split)
-            labels = res.y if res.soft_labels is None else res.soft_labels
-            retrain_head(
-                base_nn.head,
-                torch.tensor(res.X, dtype=torch.float32),
-                torch.tensor(np.array(labels)),
-                epochs=study.head_epochs,
-                seed=study.seed + split,
-                device=torch.device("cpu"),
-            )
+        pipeline.latent_split(study, "bench", base_nn, part, split)
     old = {**OLD, "epochs": args.old_epochs}
     for method in study.methods:
         res = resampled[method]
