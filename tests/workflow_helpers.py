@@ -74,13 +74,16 @@ def run_test_study(folder: Path, name: str, *args: str, timeout: int = 600):
     return result
 
 
+# The one table whose subject is wall-clock time (EOS paper V-E2); runs never repeat it.
+TIMING_TABLES = ("tables/image_wall_time.",)
+
+
 def result_files(folder: Path) -> dict[str, Path]:
-    """Every file under results/ except logs, by relative path."""
+    """Every file under results/ except logs and the timing tables, by relative path."""
     root = folder / "results"
+    files = {str(p.relative_to(root)): p for p in sorted(root.rglob("*")) if p.is_file()}
     return {
-        str(p.relative_to(root)): p
-        for p in sorted(root.rglob("*"))
-        if p.is_file() and p.relative_to(root).parts[0] != "logs"
+        name: path for name, path in files.items() if not name.startswith(("logs/", *TIMING_TABLES))
     }
 
 
