@@ -54,29 +54,12 @@ def class_norms(weight) -> np.ndarray:
 NEGLIGIBLE_BASE_WEIGHT = 1e-3
 
 
-def relative_change(weight, base_weight, negligible: float = NEGLIGIBLE_BASE_WEIGHT):
-    """Per-element ``|W_m - W_base| / |W_base|`` and the mask of the elements it is taken over.
-
-    The elements left out are those with ``|W_base| <= negligible * max |W_base|`` (zero base
-    weights included). See :func:`weight_change`.
-
-    Returns
-    -------
-    change : ndarray of float64, shape of the kept elements (1-D)
-    kept : ndarray of bool, the matrices' shape
-    """
-    weight, base_weight = _matrix(weight), _matrix(base_weight, "base_weight")
-    if weight.shape != base_weight.shape:
-        raise ValueError(
-            f"weight shape {weight.shape} differs from base_weight shape {base_weight.shape}"
-        )
+def _negligible(base_weight: np.ndarray, negligible: float) -> np.ndarray:
+    """Mask of the base weights at or below ``negligible`` x the layer's largest |weight|."""
     if not 0 <= negligible < 1:
         raise ValueError(f"negligible must be in [0, 1), got {negligible}")
     magnitude = np.abs(base_weight)
-    if not magnitude.any():
-        raise ValueError("every base weight is zero: the relative weight change is undefined")
-    kept = magnitude > negligible * magnitude.max()
-    return np.abs(weight - base_weight)[kept] / magnitude[kept], kept
+    return magnitude <= negligible * magnitude.max()
 
 
 def weight_change(weight, base_weight, negligible: float = NEGLIGIBLE_BASE_WEIGHT) -> float:
@@ -103,10 +86,18 @@ def weight_change(weight, base_weight, negligible: float = NEGLIGIBLE_BASE_WEIGH
     ValueError
         If the shapes differ or every base weight is zero.
     """
-    return float(relative_change(weight, base_weight, negligible)[0].mean())
+    weight, base_weight = _matrix(weight), _matrix(base_weight, "base_weight")
+    if weight.shape != base_weight.shape:
+        raise ValueError(
+            f"weight shape {weight.shape} differs from base_weight shape {base_weight.shape}"
+        )
+    if not base_weight.any():
+        raise ValueError("every base weight is zero: the relative weight change is undefined")
+    kept = ~_negligible(base_weight, negligible)
+    change = np.abs(weight - base_weight)[kept] / np.abs(base_weight[kept])
+    return float(change.mean())
 
 
 def negligible_share(base_weight, negligible: float = NEGLIGIBLE_BASE_WEIGHT) -> float:
     """Share of the base layer's elements :func:`weight_change` leaves out (0 when none)."""
-    magnitude = np.abs(_matrix(base_weight, "base_weight"))
-    return float((magnitude <= negligible * magnitude.max()).mean())
+    return float(_negligible(_matrix(base_weight, "base_weight"), negligible).mean())
