@@ -119,16 +119,15 @@ def check_class_sizes(
         when a method's setting is missing.
     """
     methods_key = "image.latent_methods" if space == "FE" else "image.methods"
-    majority = max(counts)
     for method, k in runs:
         spec = study.spec(method)
         if not spec.resamples or spec.per_batch:
             continue
         settings = study.settings(eos_k=k)
-        needed = spec.min_class_size(settings)
-        short = [c for c, n in enumerate(counts) if 0 < n < majority and n < needed]
+        short = spec.too_small_classes(counts, settings)
         if not short:
             continue
+        needed = spec.min_class_size(settings)
         setting = spec.neighbours_in_class
         if setting is not None and needed == settings[setting] + 1:
             key = "image." + ".".join(SETTINGS[setting])

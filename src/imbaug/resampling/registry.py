@@ -13,7 +13,7 @@ import importlib
 import inspect
 import logging
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -134,6 +134,12 @@ class MethodSpec:
         if self.neighbours_in_class is None:
             return self.min_rows
         return max(self.min_rows, _setting(self, settings, self.neighbours_in_class) + 1)
+
+    def too_small_classes(self, counts: Sequence[int], settings: Mapping[str, Any]) -> list[int]:
+        """Indices of the classes this method over-samples (present, below the largest) that
+        have fewer rows than :meth:`min_class_size`; ``counts[c]`` = rows of class c."""
+        needed, largest = self.min_class_size(settings), max(counts)
+        return [c for c, n in enumerate(counts) if 0 < n < largest and n < needed]
 
 
 # --------------------------------------------------------------------------- runners
@@ -595,18 +601,18 @@ def _validated_inputs(X, y) -> tuple[np.ndarray, np.ndarray]:
 
 def _check_data_size(spec: MethodSpec, y: np.ndarray, settings: Mapping[str, Any]) -> None:
     """Raise if a class the method over-samples, or the whole data set, is too small."""
-    labels, counts = np.unique(y, return_counts=True)
-    needed = spec.min_class_size(settings)
-    reason = (
-        f" ({spec.neighbours_in_class}={settings[spec.neighbours_in_class]} + 1)"
-        if spec.neighbours_in_class
-        else ""
-    )
-    for label, count in zip(labels, counts):
-        if count < counts.max() and count < needed:
-            raise ValueError(
-                f"{spec.name} needs at least {needed} rows of class {label}{reason}; it has {count}."
-            )
+    labels, counts = np.unique(y, return_counts=True)  # labels may be any integers (-1, 1)
+    short = spec.too_small_classes(counts, settings)
+    if short:
+        reason = (
+            f" ({spec.neighbours_in_class}={settings[spec.neighbours_in_class]} + 1)"
+            if spec.neighbours_in_class
+            else ""
+        )
+        raise ValueError(
+            f"{spec.name} needs at least {spec.min_class_size(settings)} rows of class "
+            f"{labels[short[0]]}{reason}; it has {counts[short[0]]}."
+        )
     if spec.neighbours_over_all is not None:
         k = _setting(spec, settings, spec.neighbours_over_all)
         if len(y) <= k:
