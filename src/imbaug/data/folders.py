@@ -15,7 +15,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from imbaug.data.profiles import class_label
+from imbaug.data.profiles import class_label, class_summary
 
 # torchvision.datasets.folder.IMG_EXTENSIONS, the files ImageFolder reads.
 IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".ppm", ".bmp", ".pgm", ".tif", ".tiff", ".webp")
@@ -155,13 +155,10 @@ def list_image_tree(folder: str | Path) -> dict[str, FolderListing]:
                 f"no image file ({', '.join(IMAGE_EXTENSIONS)}) for class "
                 f"{'; '.join(empty)}; add images or remove "
                 f"the class from both {folder / 'train'} and {folder / 'test'} "
-                f"(images per class in {listing.root.name}/: {_summary(listing)})"
+                f"(images per class in {listing.root.name}/: "
+                f"{class_summary(listing.classes, [len(f) for f in listing.files])})"
             )
     return listings
-
-
-def _summary(listing: FolderListing) -> str:
-    return ", ".join(f"{name}: {count}" for name, count in listing.class_counts().items())
 
 
 def missing_folders(path: str | Path) -> list[Path]:

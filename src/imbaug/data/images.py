@@ -32,7 +32,13 @@ from imbaug.data.folders import (
     missing_folders,
     remove_empty_folders,
 )
-from imbaug.data.profiles import class_label, cut_counts, drawn_test_counts, imbalanced_indices
+from imbaug.data.profiles import (
+    class_label,
+    class_summary,
+    cut_counts,
+    drawn_test_counts,
+    imbalanced_indices,
+)
 from imbaug.io import load_torch, save_torch
 
 _IMAGESET_KEYS = ("images", "labels", "classes")
@@ -68,9 +74,7 @@ class ImageSet:
 
     def count_summary(self) -> str:
         """Class sizes by class name, e.g. ``"cat: 12, dog: 8"`` (for logs and messages)."""
-        return ", ".join(
-            f"{name}: {count}" for name, count in zip(self.classes, self.class_counts())
-        )
+        return class_summary(self.classes, self.class_counts())
 
     def take_per_class(self, counts: Sequence[int], seed: int) -> ImageSet:
         """``counts[c]`` images of each class c, drawn without replacement with ``seed``

@@ -236,7 +236,7 @@ def cut_counts(
         )
         raise ClassSizeError(
             f"{name}: no train image in {labels}; every class needs images to be cut "
-            f"({len(classes)} classes: {_summary(classes, available)})"
+            f"({len(classes)} classes: {class_summary(classes, available)})"
         )
     profile, ratio, n_majority = (
         ("none", 1.0, None)
@@ -259,7 +259,7 @@ def cut_counts(
             f"image of every class at n_max {n_max} is "
             f"{_largest_ratio(n_max, len(classes), profile, ratio, n_majority)}; lower the "
             f"ratio or raise {imbalance_key(dataset, 'n_max')} (default: the smallest class's "
-            f"count; train images per class: {_summary(classes, available)})"
+            f"count; train images per class: {class_summary(classes, available)})"
         )
     short = _shortages(classes, available, counts, "train", places)
     if short:
@@ -307,7 +307,8 @@ def drawn_test_counts(
     return counts
 
 
-def _summary(classes: Sequence[str], available: Sequence[int]) -> str:
+def class_summary(classes: Sequence[str], available: Sequence[int]) -> str:
+    """``cat: 12, dog: 8``: images per class by name, for messages."""
     return ", ".join(f"{name}: {count}" for name, count in zip(classes, available))
 
 
@@ -320,11 +321,7 @@ def _largest_n_max(
         counts = _profile_counts(n, len(available), profile, ratio, n_majority)
         return all(want <= have for want, have in zip(counts, available))
 
-    low, high = 1, int(n_max)  # counts grow with n_max: bisect for the last n that fits
-    while low < high:
-        middle = (low + high + 1) // 2
-        low, high = (middle, high) if fits(middle) else (low, middle - 1)
-    return low
+    return _largest_fitting(int(n_max), fits)  # counts grow with n_max
 
 
 def _largest_ratio(
@@ -335,7 +332,13 @@ def _largest_ratio(
     def fits(r: int) -> bool:
         return min(_profile_counts(n_max, n_classes, profile, r, n_majority)) >= 1
 
-    low, high = 1, max(1, int(ratio))  # counts shrink as the ratio grows
+    return _largest_fitting(max(1, int(ratio)), fits)  # counts shrink as the ratio grows
+
+
+def _largest_fitting(high: int, fits) -> int:
+    """The largest n in [1, high] with ``fits(n)``, for ``fits`` true up to some n then false
+    (bisection); 1 when none fits."""
+    low = 1
     while low < high:
         middle = (low + high + 1) // 2
         low, high = (middle, high) if fits(middle) else (low, middle - 1)
