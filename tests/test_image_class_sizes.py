@@ -26,7 +26,8 @@ def features(with_classes: bool = True) -> dict:
 
 def study(*latent_methods) -> ImageStudy:
     return ImageStudy.from_config(
-        {"k_neighbors": 3, "eos_k": [5], "latent_methods": list(latent_methods)}
+        {"k_neighbors": 3, "eos_k": [5], "latent_methods": list(latent_methods)},
+        dataset="pets",
     )
 
 
@@ -44,7 +45,7 @@ def test_fe_error_names_class_count_need_space_and_key(method, needed, why, key)
     assert message.startswith(key)
     assert f"FE-space {method} needs at least {needed} train rows" in message
     assert why in message and "'dog' (class 1) has 1." in message
-    assert "image.imbalance.<dataset>.n_max" in message
+    assert "(config image.imbalance.pets.n_max / .ratio)" in message
 
 
 def test_fe_check_runs_before_any_resampling(monkeypatch):
@@ -78,6 +79,7 @@ def test_pixel_error_names_class_count_space_and_key(method, key):
     message = str(error.value)
     assert message.startswith(key) and f"pixel-space {method} needs at least" in message
     assert "'dog' (class 1) has 1." in message
+    assert "(config image.imbalance.pets.n_max / .ratio)" in message
 
 
 def test_classes_that_fit_pass_and_the_majority_is_never_short():

@@ -12,7 +12,7 @@ from imbaug.pipeline.image_latent import provenance_frame, resample_features, re
 wildcards, params, output = snakemake.wildcards, snakemake.params, snakemake.output
 with job_log(snakemake.log[0]) as log:
     cut = int(wildcards.cut)
-    study = ImageStudy.from_config(params.latent, params.seed)
+    study = ImageStudy.from_config(params.latent, params.seed, dataset=wildcards.dataset)
     features = load_torch(snakemake.input.features)
     test = ImageSet.load(snakemake.input.test)
     sets = resample_features(features, study, cut, classes=test.classes)

@@ -21,7 +21,10 @@ with job_log(snakemake.log[0]) as log:
     device = pick_device(params.device)
     cut = int(wildcards.cut)
     study = ImageStudy.from_config(
-        params.train, params.seed, load_normalization(snakemake.input.normalization)
+        params.train,
+        params.seed,
+        load_normalization(snakemake.input.normalization),
+        dataset=wildcards.dataset,
     )
     train, test = ImageSet.load(snakemake.input.train), ImageSet.load(snakemake.input.test)
     model, epochs, rows, provenance = train_method(

@@ -52,14 +52,20 @@ class ImageStudy:
     # The dataset's fixed input scaling {input_mean, input_std} (see source_normalization);
     # empty: each training scales by its own train set's statistics.
     normalization: dict = field(default_factory=dict)
+    dataset: str | None = None  # the config's dataset name, for the config keys in messages
 
     @classmethod
     def from_config(
-        cls, image: dict, seed: int = 0, normalization: dict | None = None
+        cls,
+        image: dict,
+        seed: int = 0,
+        normalization: dict | None = None,
+        dataset: str | None = None,
     ) -> ImageStudy:
         """From config ``image``, or the part of it a rule passes; other fields keep defaults.
         Method entries may be names or config samplers ``{name, sampler, params}``;
-        ``normalization`` is the dataset's {input_mean, input_std} (:func:`load_normalization`)."""
+        ``normalization`` is the dataset's {input_mean, input_std} (:func:`load_normalization`);
+        ``dataset`` the config's name of the dataset (error messages name its config keys)."""
         settings = {
             key: image[key] for key in ("train", "head", "k_neighbors", "remix") if key in image
         }
@@ -68,7 +74,8 @@ class ImageStudy:
         settings["configured"] = {e["name"]: e for e in entries if isinstance(e, dict)}
         if "latent_methods" in image:
             settings["latent_methods"] = tuple(method_name(e) for e in image["latent_methods"])
-        return cls(**settings, seed=seed, normalization=dict(normalization or {}))
+        normalization = dict(normalization or {})
+        return cls(**settings, seed=seed, normalization=normalization, dataset=dataset)
 
     def spec(self, method: str):
         """The registry entry of a method name (a config-defined sampler or a built-in)."""
@@ -140,7 +147,7 @@ def check_class_sizes(
             f"class it over-samples ({why}); "
             + ", ".join(f"{class_label(classes, c)} has {counts[c]}" for c in short)
             + f". {fix}, or keep more train images of the class "
-            f"(config {imbalance_key(None, 'n_max')} / .ratio)."
+            f"(config {imbalance_key(study.dataset, 'n_max')} / .ratio)."
         )
 
 
