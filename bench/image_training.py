@@ -35,12 +35,13 @@ import time
 
 import torch
 
+from imbaug.data.normalization import channel_mean_std
 from imbaug.data.profiles import imbalance_counts
 from imbaug.device import pick_device
 from imbaug.losses import build_loss
 from imbaug.models import build_model, count_parameters
 from imbaug.training.augment import random_crop_flip
-from imbaug.training.image import TrainConfig, channel_mean_std, train_image_model
+from imbaug.training.image import TrainConfig, train_image_model
 
 CIFAR_LT_COUNTS = imbalance_counts(5000, 10, "exp", 100)  # 5000 .. 50, 12,406 images
 FULL_RUN_EPOCHS = 200

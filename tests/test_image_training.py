@@ -4,15 +4,13 @@ import pytest
 import torch
 from torch import nn
 
+from imbaug.data.normalization import NORMALIZATION, channel_mean_std, dataset_normalization
 from imbaug.device import pick_device
 from imbaug.losses import build_loss
 from imbaug.models import build_model
 from imbaug.training.augment import random_crop_flip
 from imbaug.training.image import (
-    NORMALIZATION,
     TrainConfig,
-    channel_mean_std,
-    dataset_normalization,
     extract_features,
     predict,
     remix_batch,

@@ -7,17 +7,17 @@ import pytest
 import torch
 
 from imbaug.data.images import cut_train_set, load_image_source
-from imbaug.data.profiles import imbalance_of
-from imbaug.metrics import score
-from imbaug.pipeline.image import (
-    ImageStudy,
+from imbaug.data.normalization import (
+    NORMALIZATION,
+    channel_mean_std,
     load_normalization,
-    resample_pixels,
     save_normalization,
     source_normalization,
-    train_method,
 )
-from imbaug.training.image import NORMALIZATION, channel_mean_std, predict
+from imbaug.data.profiles import imbalance_of
+from imbaug.metrics import score
+from imbaug.pipeline.image import ImageStudy, resample_pixels, train_method
+from imbaug.training.image import predict
 
 CPU = torch.device("cpu")
 TRAIN = {"epochs": 3, "batch_size": 64, "warmup_epochs": 1, "flip": False}

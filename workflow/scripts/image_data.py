@@ -4,8 +4,8 @@ constants, else the statistics of this whole uncut source), which every training
 dataset uses."""
 
 from imbaug.data.images import load_image_source
+from imbaug.data.normalization import save_normalization, source_normalization
 from imbaug.io import job_log
-from imbaug.pipeline.image import save_normalization, source_normalization
 
 params, output = snakemake.params, snakemake.output
 with job_log(snakemake.log[0]) as log:

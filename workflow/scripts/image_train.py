@@ -5,11 +5,11 @@ epoch's feature embeddings (FE) of its train cut and the test set for the latent
 analyses."""
 
 from imbaug.data.images import ImageSet
+from imbaug.data.normalization import load_normalization
 from imbaug.device import pick_device
 from imbaug.io import job_log, save_torch, write_parquet
 from imbaug.pipeline.image import (
     ImageStudy,
-    load_normalization,
     metrics_frame,
     model_record,
     train_method,

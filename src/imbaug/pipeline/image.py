@@ -4,11 +4,9 @@ the three-phase latent framework's stages are in :mod:`imbaug.pipeline.image_lat
 from __future__ import annotations
 
 import copy
-import json
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -16,7 +14,6 @@ import torch
 
 from imbaug.data.images import ImageSet
 from imbaug.data.profiles import ClassSizeError, class_label, imbalance_key
-from imbaug.io import write_text
 from imbaug.losses import build_loss
 from imbaug.metrics import score
 from imbaug.models import build_model
@@ -29,7 +26,7 @@ from imbaug.resampling import (
     resample,
     settings_from_config,
 )
-from imbaug.training.image import TrainConfig, dataset_normalization, predict, train_image_model
+from imbaug.training.image import TrainConfig, predict, train_image_model
 
 # Built-in methods that resample the pixels before training (from the method registry).
 PIXEL_SAMPLERS = names("pixel", resamples=True, per_batch=False)
@@ -49,7 +46,7 @@ class ImageStudy:
     remix: dict = field(default_factory=dict)
     configured: dict = field(default_factory=dict)  # config-defined samplers by name
     seed: int = 0
-    # The dataset's fixed input scaling {input_mean, input_std} (see source_normalization);
+    # The dataset's fixed input scaling {input_mean, input_std} (see imbaug.data.normalization);
     # empty: each training scales by its own train set's statistics.
     normalization: dict = field(default_factory=dict)
     dataset: str | None = None  # the config's dataset name, for the config keys in messages
@@ -64,7 +61,7 @@ class ImageStudy:
     ) -> ImageStudy:
         """From config ``image``, or the part of it a rule passes; other fields keep defaults.
         Method entries may be names or config samplers ``{name, sampler, params}``;
-        ``normalization`` is the dataset's {input_mean, input_std} (:func:`load_normalization`);
+        ``normalization`` is the dataset's {input_mean, input_std} (:func:`~imbaug.data.normalization.load_normalization`);
         ``dataset`` the config's name of the dataset (error messages name its config keys)."""
         settings = {
             key: image[key] for key in ("train", "head", "k_neighbors", "remix") if key in image
@@ -240,30 +237,6 @@ def _with_state(model, state_dict: dict):
     other = copy.deepcopy(model)
     other.load_state_dict(state_dict)
     return other.eval()
-
-
-def source_normalization(dataset: str, source: ImageSet) -> dict:
-    """The fixed input scaling of a dataset: ``{"input_mean": [...], "input_std": [...]}``
-    (one float per channel, [0, 1] pixels); the published constants of
-    :data:`imbaug.training.image.NORMALIZATION`, else the per-channel statistics of
-    ``source``, the dataset's whole uncut train set, so every method and cut of the dataset
-    is scaled alike. ValueError (from :func:`dataset_normalization`) for an empty source."""
-    mean, std = dataset_normalization(dataset, source.images)
-    return {"input_mean": [float(v) for v in mean], "input_std": [float(v) for v in std]}
-
-
-def save_normalization(normalization: dict, path) -> None:
-    write_text(json.dumps(normalization, indent=1) + "\n", path)
-
-
-def load_normalization(path) -> dict:
-    """Read a file written by :func:`save_normalization`; ValueError naming the file and the
-    keys it lacks when it is not one."""
-    normalization = json.loads(Path(path).read_text())
-    missing = {"input_mean", "input_std"} - set(normalization)
-    if missing:
-        raise ValueError(f"normalization file {path} lacks {sorted(missing)}")
-    return {key: tuple(normalization[key]) for key in ("input_mean", "input_std")}
 
 
 def _latent_runs(study: ImageStudy):

@@ -20,6 +20,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from imbaug.data.normalization import channel_mean_std, check_images
 from imbaug.metrics import METRIC_NAMES, score
 from imbaug.resampling import balanced_batch_indices, mixup, remix_label_weight
 from imbaug.training.augment import random_crop_flip
@@ -28,25 +29,11 @@ from imbaug.training.tabular import torch_threads
 REMIX_DEFAULTS = {"alpha": 1.0, "kappa": 3.0, "tau": 0.5}  # Chou et al.'s Remix (RemixChou)
 # Per-batch mixing methods and the settings each needs (ReMix: Bellinger et al. 2020).
 REMIX_SETTINGS = {"REMIX": ("alpha",), "RemixChou": ("alpha", "kappa", "tau")}
-STATS_CHUNK = 4096
 # Which weights a run keeps (image.train.select_epoch). "last": the last epoch's (default, no
 # test data involved). "best_test_macro_f1": additionally the epoch with the best *test*
 # macro-F1, as the authors' code keeps it; that selection leaks the test set and is reported
 # only next to "last", labelled, to show how much it inflates the scores.
 SELECT_EPOCH = ("last", "best_test_macro_f1")
-# Fixed per-dataset input normalisation (mean, std of [0, 1] pixels per channel), the same
-# for every method and cut of a dataset. CIFAR: the constants of Cao et al.'s LDAM-DRW code;
-# SVHN: its train-set statistics as commonly published; CelebA, Places365, iNaturalist:
-# ImageNet's. Other datasets (digits, user folders): statistics of the whole uncut train
-# source, see dataset_normalization.
-NORMALIZATION = {
-    "cifar10": ((0.4914, 0.4822, 0.4465), (0.2023, 0.1994, 0.2010)),
-    "cifar100": ((0.5071, 0.4865, 0.4409), (0.2673, 0.2564, 0.2762)),
-    "svhn": ((0.4377, 0.4438, 0.4728), (0.1980, 0.2010, 0.1970)),
-    "celeba_hair": ((0.485, 0.456, 0.406), (0.229, 0.224, 0.225)),
-    "places365_5": ((0.485, 0.456, 0.406), (0.229, 0.224, 0.225)),
-    "inat2017_5": ((0.485, 0.456, 0.406), (0.229, 0.224, 0.225)),
-}
 
 
 @dataclass
@@ -105,13 +92,6 @@ class TrainConfig:
         return self.lr * warmup * self.lr_decay**decays
 
 
-def _check_images(images: torch.Tensor) -> None:
-    if images.dtype != torch.uint8 or images.dim() != 4:
-        raise ValueError(
-            f"images must be a uint8 (N, C, H, W) tensor, got {images.dtype} {tuple(images.shape)}"
-        )
-
-
 def _to_unit_float(batch_uint8: torch.Tensor) -> torch.Tensor:
     """uint8 -> float32 in [0, 1], channels_last on CUDA (faster convs with autocast)."""
     memory_format = torch.channels_last if batch_uint8.is_cuda else torch.contiguous_format
@@ -123,48 +103,6 @@ def _autocast(device: torch.device, enabled: bool = True):
     return torch.autocast(
         device_type=device.type, dtype=torch.bfloat16, enabled=enabled and device.type == "cuda"
     )
-
-
-def channel_mean_std(images_uint8: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-    """Per-channel mean and std of uint8 images scaled to [0, 1] (float64 sums, in chunks)."""
-    _check_images(images_uint8)
-    channels = images_uint8.shape[1]
-    total = torch.zeros(channels, dtype=torch.float64, device=images_uint8.device)
-    total_sq = torch.zeros_like(total)
-    for chunk in images_uint8.split(STATS_CHUNK):
-        values = chunk.to(torch.float64).div_(255).transpose(0, 1).reshape(channels, -1)
-        total += values.sum(dim=1)
-        total_sq += values.square().sum(dim=1)
-    count = images_uint8.numel() // channels
-    mean = total / count
-    std = (total_sq / count - mean.square()).clamp_min(0).sqrt()
-    return mean.float().cpu(), std.float().cpu()
-
-
-def dataset_normalization(
-    name: str, source_train: torch.Tensor | None = None
-) -> tuple[tuple[float, ...], tuple[float, ...]]:
-    """The fixed input normalisation (per-channel mean, std of [0, 1] pixels) of a dataset.
-
-    ``name`` in ``NORMALIZATION`` gives its published constants. Any other dataset (digits,
-    user folders) needs ``source_train``: the dataset's whole train source as uint8
-    (N, C, H, W), before any imbalanced cut or resampling, so that every method and cut of
-    the dataset gets the same constants.
-
-    Raises
-    ------
-    ValueError
-        For a dataset without constants when ``source_train`` is None.
-    """
-    if name in NORMALIZATION:
-        return NORMALIZATION[name]
-    if source_train is None:
-        raise ValueError(
-            f"dataset {name!r} has no published normalisation constants ({sorted(NORMALIZATION)}); "
-            "pass its whole uncut train source to compute them"
-        )
-    mean, std = channel_mean_std(source_train)
-    return tuple(mean.tolist()), tuple(std.tolist())
 
 
 def remix_batch(
@@ -284,7 +222,7 @@ def train_image_model(
 
     ``model`` comes from :func:`imbaug.models.build_model`; its input normalisation is set to
     ``config.input_mean``/``input_std`` (the dataset's fixed constants, see
-    :func:`dataset_normalization`), or, when those are None, to the per-channel mean/std of
+    :func:`~imbaug.data.normalization.dataset_normalization`), or, when those are None, to the per-channel mean/std of
     the images given (then methods that resample see different scalings; the workflow always
     passes the constants). ``loss(logits, targets, epoch)`` gets int64 targets, or (N, C)
     soft targets when ``config.remix`` is set. The final weights are the last epoch's. Log
@@ -306,7 +244,7 @@ def train_image_model(
     selecting = config.select_epoch == "best_test_macro_f1"
     if selecting and eval_set is None:
         raise ValueError("select_epoch 'best_test_macro_f1' needs the test set as eval_set")
-    _check_images(images_uint8)
+    check_images(images_uint8)
     if labels.is_floating_point() or labels.shape != images_uint8.shape[:1]:
         raise ValueError("labels must be an integer tensor with one class index per image")
     device = torch.device(device)
@@ -386,7 +324,7 @@ def _map_in_batches(
     autocast: bool,
 ) -> torch.Tensor:
     """Apply ``compute`` to [0, 1] float batches on ``device`` in eval mode; concatenate on CPU."""
-    _check_images(images_uint8)
+    check_images(images_uint8)
     device = torch.device(device)
     model.to(device)
     outputs = []
