@@ -2,11 +2,6 @@
 # tabular_common.smk).
 
 
-# results/tables/classification_embeddings.csv is this file's table (tabular + IMAGE_ANALYSIS_INPUTS);
-# until image_analysis.smk stops declaring it too, this rule wins (see /work/coord/NOTES-H3.md).
-ruleorder: analysis_tables > image_analysis_tables
-
-
 # One job builds every tidy analysis table: each is a seconds-long aggregation, and they
 # read the same per-dataset files, so separate jobs would mostly start Python.
 rule analysis_tables:
