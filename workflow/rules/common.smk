@@ -6,6 +6,11 @@ from imbaug.resampling import config_settings, config_settings_of, method_spec, 
 TABULAR = config["tabular"]
 IMAGE = config["image"]
 
+# The heads of the study's two longest chains (the image trainings; the tabular NN fit, then
+# its latent stage, analysis, tables and figures) start before other ready jobs, so the short
+# jobs fill the cores while the long chains run, not after them.
+LONG_CHAIN_PRIORITY = 10
+
 
 def checked_methods(section, key, space):
     """{name: config entry} of config ``section.key``, each checked against the method

@@ -16,9 +16,6 @@ wildcard_constraints:
 
 
 IMG = "results/image/{dataset}"
-# The trainings are the longest chain of the study: start them before the tabular jobs, so
-# the tabular work fills the cores while the last trainings run, not after.
-IMAGE_PRIORITY = 10
 RUN = "results/image/{dataset}/cut{cut}/{arch}/{loss}"
 
 
@@ -31,7 +28,7 @@ rule image_data:
         normalization=f"{IMG}/normalization.json",  # fixed input scaling of every training
     log:
         "results/logs/image/{dataset}/data.log",
-    priority: IMAGE_PRIORITY
+    priority: LONG_CHAIN_PRIORITY
     conda:
         "../../envs/imbaug.yaml"
     params:
@@ -51,7 +48,7 @@ rule image_cut:
         f"{IMG}/cut{{cut}}/{{kind}}.pt",
     log:
         "results/logs/image/{dataset}/cut{cut}/{kind}.log",
-    priority: IMAGE_PRIORITY
+    priority: LONG_CHAIN_PRIORITY
     conda:
         "../../envs/imbaug.yaml"
     params:
@@ -75,7 +72,7 @@ rule image_train:
         features=f"{RUN}/{{method}}/features.pt",
     log:
         "results/logs/image/{dataset}/cut{cut}/{arch}/{loss}/{method}.log",
-    priority: IMAGE_PRIORITY
+    priority: LONG_CHAIN_PRIORITY
     conda:
         "../../envs/imbaug.yaml"
     threads: 1

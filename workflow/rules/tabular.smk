@@ -78,6 +78,7 @@ rule tabular_fit_nn:
         fits=f"{TAB}/models/NN_fits.parquet",
     log:
         "results/logs/tabular/{dataset}/fit_NN.log",
+    priority: LONG_CHAIN_PRIORITY
     conda:
         "../../envs/imbaug.yaml"
     threads: 1
