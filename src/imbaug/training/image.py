@@ -98,11 +98,28 @@ def _to_unit_float(batch_uint8: torch.Tensor) -> torch.Tensor:
     return batch_uint8.to(dtype=torch.float32, memory_format=memory_format).div_(255)
 
 
-def _autocast(device: torch.device, enabled: bool = True):
-    """bf16 autocast on CUDA; a no-op context elsewhere (the CPU path stays float32)."""
+def _autocast(device: torch.device):
+    """bf16 autocast on CUDA (training only); a no-op context elsewhere (the CPU path stays
+    float32)."""
     return torch.autocast(
-        device_type=device.type, dtype=torch.bfloat16, enabled=enabled and device.type == "cuda"
+        device_type=device.type, dtype=torch.bfloat16, enabled=device.type == "cuda"
     )
+
+
+@contextmanager
+def _full_float32(device: torch.device):
+    """Full float32 on CUDA (no TF32 in cuDNN convolutions or cuBLAS matrix products, which
+    PyTorch allows for convolutions by default); the previous settings come back after."""
+    if device.type != "cuda":
+        yield
+        return
+    cudnn, matmul = torch.backends.cudnn, torch.backends.cuda.matmul
+    saved = cudnn.allow_tf32, matmul.allow_tf32
+    cudnn.allow_tf32 = matmul.allow_tf32 = False
+    try:
+        yield
+    finally:
+        cudnn.allow_tf32, matmul.allow_tf32 = saved
 
 
 def remix_batch(
@@ -222,8 +239,8 @@ def train_image_model(
 
     ``model`` comes from :func:`imbaug.models.build_model`; its input normalisation is set to
     ``config.input_mean``/``input_std`` (the dataset's fixed constants, see
-    :func:`~imbaug.data.normalization.dataset_normalization`), or, when those are None, to the per-channel mean/std of
-    the images given (then methods that resample see different scalings; the workflow always
+    :func:`~imbaug.data.normalization.dataset_normalization`), or, when those are None, to the
+    per-channel mean/std of the images given (then methods that resample see different scalings; the workflow always
     passes the constants). ``loss(logits, targets, epoch)`` gets int64 targets, or (N, C)
     soft targets when ``config.remix`` is set. The final weights are the last epoch's. Log
     columns: epoch (0-based), loss (mean train loss), lr, seconds (training time of the
@@ -321,14 +338,14 @@ def _map_in_batches(
     images_uint8: torch.Tensor,
     device: torch.device,
     batch_size: int,
-    autocast: bool,
 ) -> torch.Tensor:
-    """Apply ``compute`` to [0, 1] float batches on ``device`` in eval mode; concatenate on CPU."""
+    """Apply ``compute`` to [0, 1] float batches on ``device`` in eval mode, in full float32
+    (on CUDA: no bf16 autocast, no TF32); concatenate on CPU."""
     check_images(images_uint8)
     device = torch.device(device)
     model.to(device)
     outputs = []
-    with _evaluating(model), torch.no_grad(), _autocast(device, enabled=autocast):
+    with _evaluating(model), torch.no_grad(), _full_float32(device):
         for batch in images_uint8.split(batch_size):
             outputs.append(compute(_to_unit_float(batch.to(device))).cpu())
     return torch.cat(outputs)
@@ -337,10 +354,11 @@ def _map_in_batches(
 def predict(
     model: nn.Module, images_uint8: torch.Tensor, device: torch.device, batch_size: int = 1024
 ) -> torch.Tensor:
-    """Predicted labels (int64, CPU) of uint8 images; eval mode, no augmentation, float32 on
-    every device (bf16 is for training only: near-tied logits must not flip in evaluation)."""
+    """Predicted labels (int64, CPU) of uint8 images; eval mode, no augmentation, full float32
+    on every device (bf16 and TF32 are for training only: near-tied logits must not flip in
+    evaluation)."""
     return _map_in_batches(
-        lambda x: model(x).argmax(dim=1), model, images_uint8, device, batch_size, autocast=False
+        lambda x: model(x).argmax(dim=1), model, images_uint8, device, batch_size
     )
 
 
@@ -348,10 +366,10 @@ def extract_features(
     model: nn.Module, images_uint8: torch.Tensor, device: torch.device, batch_size: int = 1024
 ) -> torch.Tensor:
     """Feature embeddings (float32, CPU, (N, feature_dim)) of uint8 images; eval mode, no
-    augmentation. Runs in float32 even on CUDA, so FE-space resampling and analyses see full
-    precision."""
+    augmentation. Runs in full float32 (no TF32) even on CUDA, so FE-space resampling and
+    analyses see full precision."""
     return _map_in_batches(
-        lambda x: model.features(x).float(), model, images_uint8, device, batch_size, autocast=False
+        lambda x: model.features(x).float(), model, images_uint8, device, batch_size
     )
 
 
