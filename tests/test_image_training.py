@@ -315,21 +315,19 @@ def test_dataset_normalization_published_constants_or_the_whole_uncut_source():
         TrainConfig(input_mean=(0.5, 0.5, 0.5))
 
 
-def test_predictions_are_scored_in_float32(monkeypatch):
+def test_predictions_are_scored_in_full_float32(monkeypatch):
     import imbaug.training.image as image_training
 
     calls = []
-    original = image_training._autocast
-
-    def recording(device, enabled=True):
-        calls.append(enabled)
-        return original(device, enabled)
-
-    monkeypatch.setattr(image_training, "_autocast", recording)
+    full_float32 = image_training._full_float32
+    monkeypatch.setattr(image_training, "_autocast", lambda device: calls.append("bf16"))
+    monkeypatch.setattr(
+        image_training, "_full_float32", lambda device: calls.append("fp32") or full_float32(device)
+    )
     images, _ = separable_images(n=8)
     predict(build_model("resnet8", 2), images, CPU)
     extract_features(build_model("resnet8", 2), images, CPU)
-    assert calls == [False, False]  # bf16 autocast is for training only
+    assert calls == ["fp32", "fp32"]  # bf16 autocast and TF32 are for training only
 
 
 def test_select_epoch_keeps_the_best_test_macro_f1_epoch_next_to_the_last():
