@@ -239,6 +239,7 @@ def main() -> None:
         train={"epochs": args.epochs, "warmup_epochs": warmup, "flip": args.flip},
         head={"epochs": HEAD_EPOCHS},
         latent_methods=("EOS",),
+        k_neighbors=5,  # pixel SMOTE's K (config.yaml image.k_neighbors)
         eos_k=(10,),
         seed=SEED,
     )

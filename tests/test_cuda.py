@@ -17,9 +17,10 @@ from imbaug.training.image import TrainConfig, extract_features, predict, train_
 pytestmark = pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
 CPU = torch.device("cpu")
 CUDA = torch.device("cuda")
+SMALL = dict(epochs=6, batch_size=16, lr=0.05, warmup_epochs=1, pad=1, flip=False)
 
 
-def separable_images(n: int = 256, size: int = 16) -> tuple[torch.Tensor, torch.Tensor]:
+def separable_images(n: int = 64, size: int = 8) -> tuple[torch.Tensor, torch.Tensor]:
     """Class 0: bright left half; class 1: bright right half; plus noise."""
     generator = torch.Generator().manual_seed(0)
     labels = torch.arange(n) % 2
@@ -33,8 +34,8 @@ def trained_on(device: torch.device, loss_name: str = "CE", **config):
     images, labels = separable_images()
     torch.manual_seed(0)
     model = build_model("resnet8", 2, cosine_head=loss_name.startswith("LDAM"))
-    loss = build_loss(loss_name, torch.bincount(labels), total_epochs=4)
-    settings = TrainConfig(epochs=4, batch_size=32, lr=0.05, warmup_epochs=1, seed=0, **config)
+    loss = build_loss(loss_name, torch.bincount(labels), total_epochs=6)
+    settings = TrainConfig(**SMALL, seed=0, **config)
     log = train_image_model(model, images, labels, loss, settings, device)
     return model, log, images, labels
 
