@@ -218,6 +218,8 @@ def test_latent_sets_hold_training_features_only(small_run):
 def test_report_has_every_figure_and_table_with_a_caption(small_run):
     result = snakemake(small_run, "--report", "report.zip")
     assert result.returncode == 0, result.stdout[-3000:]
+    # every caption is valid reStructuredText (docutils reports problems as "(LEVEL/n)")
+    assert "(ERROR/" not in result.stdout and "(WARNING/" not in result.stdout, result.stdout
     import zipfile
 
     names = zipfile.ZipFile(small_run / "report.zip").namelist()
