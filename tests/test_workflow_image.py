@@ -603,3 +603,21 @@ def test_image_folder_without_train_and_test_fails_before_any_job(tmp_path):
 )
 def test_schema_rejects_bad_arch_and_loss_names(tmp_path, override, message):
     _fails_before_any_job(_study(tmp_path, override), message)
+
+
+@pytest.mark.parametrize(
+    "override, message",
+    [
+        (
+            {"archs": ["resnet8", "resnet9"]},
+            "config image.archs: unknown architecture 'resnet9'; accepted forms: resnet{6n+2}",
+        ),
+        (
+            {"per_dataset": {"digits": {"archs": ["wrn12_2"]}}},
+            "config image.per_dataset.digits.archs: unknown architecture 'wrn12_2'",
+        ),
+    ],
+    ids=["depth", "per_dataset"],
+)
+def test_arch_of_a_depth_no_network_has_fails_before_any_job(tmp_path, override, message):
+    _fails_before_any_job(_study(tmp_path, override), message)

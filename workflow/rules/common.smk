@@ -1,4 +1,5 @@
 # Shared helpers: config checks that must fail before any job runs, and the final targets.
+from imbaug.arch_names import parse_arch
 from imbaug.data.profiles import DEFAULT_IMAGE_SIZE, DEFAULT_IMBALANCE, imbalance_of
 from imbaug.data.tabular import known_dataset_names
 from imbaug.resampling import config_settings, config_settings_of, method_spec, names
@@ -63,6 +64,14 @@ def check_tabular_config():
         sys.exit(str(error))  # the message alone, no traceback after it
 
 
+def image_arch_lists():
+    """(config key, list of architecture names) of image.archs and every per_dataset archs."""
+    yield "image.archs", IMAGE["archs"]
+    for name, settings in IMAGE.get("per_dataset", {}).items():
+        if "archs" in settings:
+            yield f"image.per_dataset.{name}.archs", settings["archs"]
+
+
 def check_image_config():
     known = list(DEFAULT_IMBALANCE) + list(IMAGE["folders"])  # every built-in image source
     for name in IMAGE["datasets"]:
@@ -74,6 +83,12 @@ def check_image_config():
     for name, path in IMAGE["folders"].items():
         if not Path(path, "train").is_dir() or not Path(path, "test").is_dir():
             raise ValueError(f"config image.folders.{name}: {path} needs train/ and test/ folders")
+    for where, archs in image_arch_lists():
+        for arch in archs:
+            try:
+                parse_arch(arch)
+            except ValueError as error:
+                raise ValueError(f"config {where}: {error}") from None
     from imbaug.config_checks import ConfigError, check_image_folders
 
     try:

@@ -13,22 +13,16 @@ Every model built by :func:`build_model` has the same interface:
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 import torch
 import torch.nn.functional as F
 from torch import nn
 
+from imbaug.arch_names import ARCHS, parse_arch
 from imbaug.models.densenet import DenseNetBC
 from imbaug.models.resnet import CifarResNet
 from imbaug.models.wideresnet import WideResNet
-
-ARCHS = (
-    "resnet{6n+2}: CIFAR ResNet, e.g. resnet8, resnet20, resnet32, resnet44, resnet56",
-    "wrn{6n+4}_{k}: pre-activation WideResNet of widen factor k, e.g. wrn16_4, wrn28_10",
-    "densenet{6n+4}: DenseNet-BC with growth 12, e.g. densenet40, densenet100",
-)
 
 DENSENET_GROWTH = 12
 COSINE_SCALE = 30.0
@@ -102,19 +96,12 @@ class ImageClassifier(nn.Module):
 
 
 def _make_backbone(arch: str, in_channels: int) -> nn.Module:
-    if match := re.fullmatch(r"resnet(\d+)", arch):
-        depth = int(match[1])
-        if depth >= 8 and (depth - 2) % 6 == 0:
-            return CifarResNet(depth, in_channels)
-    elif match := re.fullmatch(r"wrn(\d+)_(\d+)", arch):
-        depth, widen = int(match[1]), int(match[2])
-        if depth >= 10 and (depth - 4) % 6 == 0 and widen >= 1:
-            return WideResNet(depth, widen, in_channels)
-    elif match := re.fullmatch(r"densenet(\d+)", arch):
-        depth = int(match[1])
-        if depth >= 10 and (depth - 4) % 6 == 0:
-            return DenseNetBC(depth, DENSENET_GROWTH, in_channels)
-    raise ValueError(f"unknown architecture {arch!r}; accepted forms: " + "; ".join(ARCHS))
+    family, depth, widen = parse_arch(arch)
+    if family == "resnet":
+        return CifarResNet(depth, in_channels)
+    if family == "wrn":
+        return WideResNet(depth, widen, in_channels)
+    return DenseNetBC(depth, DENSENET_GROWTH, in_channels)
 
 
 def _init_weights(model: nn.Module) -> None:
