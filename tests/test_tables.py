@@ -157,3 +157,21 @@ def test_test_set_selection_rows_are_shown_apart_and_labelled():
     assert "Model selection on the test set" not in image_accuracy_markdown(
         image_accuracy(_image_metrics())
     )
+
+
+def test_image_runs_no_paper_layout_shows_get_their_own_section():
+    from imbaug.analysis.tables import image_accuracy, image_accuracy_markdown
+
+    assert "Other runs" not in image_accuracy_markdown(image_accuracy(_image_metrics()))
+    base = _image_metrics().iloc[0]
+    added = pd.DataFrame(
+        [
+            base.to_dict() | {"method": "SVMSMOTE", "bac": 0.9},  # a sampler added by config
+            base.to_dict() | {"method": "SVMSMOTE", "space": "latent", "bac": 0.8},
+        ]
+    )
+    text = image_accuracy_markdown(image_accuracy(pd.concat([_image_metrics(), added])))
+    section = text.split("### Other runs (in none of the papers' tables)")[1]
+    assert "| CE | SVMSMOTE | input | 0.9000 / 0.4000 / 0.3000 |" in section
+    assert "| CE | SVMSMOTE | latent | 0.8000 / 0.4000 / 0.3000 |" in section
+    assert "| Base |" not in section and "EOS_K" not in section  # those are in the layouts

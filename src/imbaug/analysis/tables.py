@@ -127,7 +127,7 @@ def image_accuracy_markdown(table: pd.DataFrame) -> str:
     comparison of the two."""
     selected = table.drop(columns="selection") if "selection" in table else table
     last = table["selection"] == "last" if "selection" in table else slice(None)
-    cells = selected[last].set_index(["dataset", "arch", "loss", "method", "space"])
+    cells = selected[last].set_index(["dataset", "arch", "loss", "method", "space"]).sort_index()
     sections = []
     for (dataset, arch), block in table.groupby(["dataset", "arch"], sort=False):
         key = (dataset, arch)
@@ -137,6 +137,7 @@ def image_accuracy_markdown(table: pd.DataFrame) -> str:
             _loss_by_fe_method(cells, key, block),
             _k_sweep(cells, key, block),
             _da_table_v(cells, key),
+            _other_runs(cells, key, block),
             _test_selection(table, key),
         ]
         sections.append(
@@ -241,6 +242,33 @@ def _da_table_v(cells, key) -> str:
         for label, loss, method, space in DA_TABLE_V
     ]
     return "### Methods (DA paper Table V)\n\n" + markdown_table(["Method", PAPER_CELLS], rows)
+
+
+def _layout_runs(cells, key, block) -> set[tuple[str, str, str]]:
+    """(loss, method, space) of every run a paper layout above shows (EOS K sweeps resolved
+    as :func:`_scores` resolves them)."""
+    wanted = {("CE", pixel, "input") for _, pixel, _ in PIXEL_VS_FE}
+    wanted |= {("CE", fe, "latent") for _, _, fe in PIXEL_VS_FE if fe}
+    wanted |= {(loss, method, space) for _, loss, method, space in DA_TABLE_V}
+    for _, loss in _eos_table_losses(block):
+        wanted |= {(loss, method, space) for _, method, space in LOSS_BY_FE_METHOD}
+        wanted |= {(loss, name, "latent") for _, name in _eos_sweep(cells, key, loss, "latent")}
+    return {(loss, _swept_name(cells, key, loss, m, space), space) for loss, m, space in wanted}
+
+
+def _other_runs(cells, key, block) -> str:
+    """Runs no paper layout shows (e.g. a sampler added by config), so no result is hidden."""
+    shown = _layout_runs(cells, key, block)
+    runs = [run for run in cells.loc[key].index if run not in shown]
+    if not runs:
+        return ""
+    rows = [
+        [loss, method, space, _scores(cells, key, loss, method, space)]
+        for loss, method, space in runs
+    ]
+    return "### Other runs (in none of the papers' tables)\n\n" + markdown_table(
+        ["Loss", "Method", "Space", PAPER_CELLS], rows
+    )
 
 
 def _scores(cells, key, loss, method, space) -> str:
