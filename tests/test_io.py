@@ -148,3 +148,31 @@ def test_job_whose_snakemake_died_before_it_looked_stops_at_once(tmp_path):
     job = subprocess.run([sys.executable, str(script), str(log)], timeout=30, capture_output=True)
     assert job.returncode == 143
     assert "stopping this job" in log.read_text()
+
+
+def test_console_lines_name_their_job_and_the_log_file_stays_plain(tmp_path):
+    """Parallel jobs' stderr lines mix on the console: each names its job (its log path under
+    logs/); the log file, one per job, does not repeat it."""
+    log = tmp_path / "results" / "logs" / "tabular" / "digits_eight" / "latent.log"
+    log.parent.mkdir(parents=True)
+    job = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import logging, sys\n"
+            "from imbaug.io import log_to\n"
+            "log_to(sys.argv[1])\n"
+            "logging.getLogger('imbaug.resampling').warning('no enemy among the neighbours')\n",
+            str(log),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert job.returncode == 0, job.stderr
+    assert (
+        " [tabular/digits_eight/latent] WARNING imbaug.resampling: no enemy among the neighbours"
+        in job.stderr
+    )
+    assert " WARNING imbaug.resampling: no enemy" in log.read_text()
+    assert "[tabular/" not in log.read_text()

@@ -106,16 +106,30 @@ def load_torch(path):
 
 
 def log_to(path) -> logging.Logger:
-    """Send the ``imbaug`` logger (and warnings) to a rule's log file and stderr."""
+    """Send the ``imbaug`` logger (and warnings) to a rule's log file and stderr. On stderr,
+    where the lines of parallel jobs mix, each line names its job: the log file's path under
+    ``logs/`` without ``.log`` (``[tabular/digits_eight/latent]``)."""
     logging.captureWarnings(True)
     logger = logging.getLogger("imbaug")
     logger.setLevel(logging.INFO)
-    formatter = logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
-    for handler in (logging.FileHandler(path, mode="w"), logging.StreamHandler(sys.stderr)):
-        handler.setFormatter(formatter)
+    job = _job_name(path).replace("%", "%%")
+    for handler, where in (
+        (logging.FileHandler(path, mode="w"), ""),
+        (logging.StreamHandler(sys.stderr), f" [{job}]"),
+    ):
+        handler.setFormatter(
+            logging.Formatter(f"%(asctime)s{where} %(levelname)s %(name)s: %(message)s")
+        )
         logger.addHandler(handler)
         logging.getLogger("py.warnings").addHandler(handler)
     return logger
+
+
+def _job_name(path) -> str:
+    """``tabular/digits_eight/latent`` for ``results/logs/tabular/digits_eight/latent.log``;
+    the file name without its suffix for a log outside a ``logs`` folder."""
+    parts = Path(path).with_suffix("").parts
+    return "/".join(parts[parts.index("logs") + 1 :]) if "logs" in parts else parts[-1]
 
 
 def is_snakemake(cmdline: list[str]) -> bool:
