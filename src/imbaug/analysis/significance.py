@@ -147,8 +147,19 @@ def critical_difference_figure(matrix: pd.DataFrame, title: str, path) -> None:
     else:
         ranks = mean_ranks(matrix)
         significance = sp.posthoc_nemenyi_friedman(matrix.reset_index(drop=True))
+        # the whole rank scale, 1 (best) to the number of methods, set before drawing: the
+        # labels are placed from the axis limits
+        ax.set_xlim(0.8, len(ranks) + 0.2)
+        ax.set_xticks(range(1, len(ranks) + 1))
         sp.critical_difference_diagram(
-            ranks, significance, ax=ax, color_palette={m: method_colour(m) for m in ranks.index}
+            ranks,
+            significance,
+            ax=ax,
+            color_palette={m: method_colour(m) for m in ranks.index},
+            # an en space keeps each label off the end of its line (scikit-posthocs puts it
+            # there; matplotlib drops a plain leading space)
+            label_fmt_left="{label} ({rank:.2g})\u2002",
+            label_fmt_right="\u2002({rank:.2g}) {label}",
         )
         title = f"{title}\nmean rank over (dataset, split) blocks, 1 = best; bars join methods not significantly different"
     ax.set_title(title, fontsize=10)
