@@ -759,3 +759,22 @@ def test_class_size_errors_of_the_jobs_name_the_folder_class(tmp_path):
         cut_train_set(train, {"profile": "exp", "ratio": 10}, 0, dataset="mine")
     with pytest.raises(ClassSizeError, match=r"^config image\.imbalance\.<dataset>\.n_max: "):
         cut_train_set(train, {"profile": "none", "n_max": 4}, 0)  # no dataset name given
+
+
+def test_tree_signature_changes_with_the_images_the_loader_reads(tmp_path):
+    from imbaug.data.folders import tree_signature
+
+    for part in ("train", "test"):
+        for name in ("ant", "bee"):
+            (tmp_path / part / name).mkdir(parents=True)
+            Image.new("RGB", (4, 4), (10, 20, 30)).save(tmp_path / part / name / "0.png")
+    first = tree_signature(tmp_path)
+    assert tree_signature(tmp_path) == first
+    (tmp_path / "train" / "ant" / "notes.txt").write_text("not an image")
+    (tmp_path / "train" / "ant" / ".DS_Store").write_bytes(b"\0")
+    assert tree_signature(tmp_path) == first  # files the loader skips do not count
+    Image.new("RGB", (4, 4)).save(tmp_path / "train" / "ant" / "1.png")
+    added = tree_signature(tmp_path)
+    assert added != first
+    Image.new("RGB", (4, 4), (200, 0, 0)).save(tmp_path / "test" / "bee" / "0.png")
+    assert tree_signature(tmp_path) != added  # replaced in place

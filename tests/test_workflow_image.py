@@ -562,6 +562,14 @@ def test_image_folder_tree_runs_through_the_whole_study(tmp_path):
     ros = pd.read_parquet(folder / "results/image/mine/cut0/resnet8/CE/ROS/provenance.parquet")
     assert np.bincount(ros.label).tolist() == [12, 12, 12]
     assert "## mine, resnet8" in (folder / "results/tables/image_accuracy.md").read_text()
+    # adding an image to the tree reruns its data job (and what depends on it), not nothing
+    assert (
+        "Nothing to be done"
+        in snakemake(folder, "-n", "--cores", "2", "results/tables/image_accuracy.csv").stdout
+    )
+    Image.open(tree / "train" / "ant" / "0.png").save(tree / "train" / "ant" / "extra.png")
+    planned = snakemake(folder, "-n", "--cores", "2", "results/tables/image_accuracy.csv")
+    assert job_counts(planned.stdout).get("image_data") == 1, planned.stdout[-3000:]
 
 
 # ---------------------------------------------------------------------------------------------

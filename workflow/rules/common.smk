@@ -72,6 +72,14 @@ def image_arch_lists():
             yield f"image.per_dataset.{name}.archs", settings["archs"]
 
 
+def image_tree_signature(dataset):
+    """tree_signature of an image.folders dataset's files; None for a built-in source."""
+    from imbaug.data.folders import tree_signature
+
+    path = IMAGE["folders"].get(dataset)
+    return tree_signature(path) if path else None
+
+
 def check_image_config():
     known = list(DEFAULT_IMBALANCE) + list(IMAGE["folders"])  # every built-in image source
     for name in IMAGE["datasets"]:

@@ -35,6 +35,8 @@ rule image_data:
         root=IMAGE["root"],
         download=IMAGE["download"],
         path=lambda wc: IMAGE["folders"].get(wc.dataset),
+        # a user tree's files: adding, replacing or removing an image reruns this job
+        tree_signature=lambda wc: image_tree_signature(wc.dataset),
         image_size=lambda wc: image_size(wc.dataset),
         test_per_class=lambda wc: image_imbalance(wc.dataset).get("test_per_class"),
     script:

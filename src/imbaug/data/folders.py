@@ -10,6 +10,7 @@ It imports no torch, so the workflow's config check can list a tree in milliseco
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 from dataclasses import dataclass
@@ -176,3 +177,18 @@ def remove_empty_folders(folders: list[Path]) -> None:
     for folder in reversed(folders):
         if folder.is_dir() and not any(folder.iterdir()):
             folder.rmdir()
+
+
+def tree_signature(folder: str | Path) -> str:
+    """A short hash of every image file the loader reads from the tree ``folder``: its path
+    relative to the tree, size in bytes and modification time in ns. It changes when an image
+    is added, removed, replaced or touched (hidden and non-image files do not count), so the
+    workflow, which passes it to the data job as a parameter, reruns the data job of a changed
+    tree. ImageFolderError as :func:`list_image_tree`."""
+    digest = hashlib.sha256()
+    for listing in list_image_tree(folder).values():
+        for path, _ in listing.samples():
+            stat = Path(path).stat()
+            entry = f"{os.path.relpath(path, folder)}\0{stat.st_size}\0{stat.st_mtime_ns}\n"
+            digest.update(entry.encode())
+    return digest.hexdigest()[:16]
