@@ -125,11 +125,27 @@ def test_latent_heads_see_only_training_features(data, partition):
 def test_class_too_small_for_k_is_reported_before_training(data, partition):
     with pytest.raises(
         TabularDataError,
-        match=r"class 1 has 24 training rows in split 0, but "
-        r"SMOTE needs at least 41",
+        match=r"the minority class \(label 1\) has 24 training row\(s\) in split 0, but "
+        r"SMOTE needs at least 41; lower tabular.k_neighbors",
     ):
         check_class_sizes(data, partition, ("Base", "SMOTE"), k_neighbors=40)
     check_class_sizes(data, partition, ())  # no methods: nothing to check
+
+
+def test_class_too_small_for_any_k_asks_for_rows_not_a_smaller_k(data):
+    y = np.zeros(40, dtype=np.int64)
+    y[:2] = 1  # 2 minority rows: one per part, 1 training row, below SMOTE's 2 at any K
+    tiny = type(data)(data.name, data.X[:40], y, data.feature_names)
+    with pytest.raises(TabularDataError, match=r"has 1 training row\(s\) .* no K fits so few rows"):
+        check_class_sizes(tiny, make_partition(y, 1, 0.5, "tiny"), ("SMOTE",), k_neighbors=5)
+
+
+def test_a_class_of_one_row_cannot_be_split_and_is_named():
+    y = np.array([0] * 9 + [1])
+    with pytest.raises(
+        TabularDataError, match=r"^dataset 'churn': the minority class \(label 1\) has 1 row\(s\)"
+    ):
+        make_partition(y, 2, 0.3, "churn")
 
 
 def test_study_from_a_partial_config_keeps_defaults():

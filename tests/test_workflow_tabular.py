@@ -308,7 +308,9 @@ def test_class_too_small_for_k_fails_before_training(tmp_path):
     result = snakemake(folder, "--cores", "1", "results/tabular/breast_cancer/resampling.parquet")
     assert result.returncode != 0
     log = (folder / "results/logs/tabular/breast_cancer/resample.log").read_text()
-    assert "class 1 has 24 training rows" in log and "needs at least 31" in log
+    assert (
+        "the minority class (label 1) has 24 training row(s)" in log and "needs at least 31" in log
+    )
     assert not (folder / "results/tabular/breast_cancer/split0/resampled.parquet").exists()
 
 

@@ -15,4 +15,6 @@ with job_log(snakemake.log[0]) as log:
     )
     log.info("%s: %d rows, %d features, %d minority", data.name, *data.X.shape, data.y.sum())
     write_parquet(data.to_frame(), output.data)
-    write_parquet(make_partition(data.y, params.n_splits, params.test_size), output.partition)
+    write_parquet(
+        make_partition(data.y, params.n_splits, params.test_size, data.name), output.partition
+    )

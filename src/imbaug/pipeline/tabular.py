@@ -111,14 +111,32 @@ def model_key(split: int, method: str) -> str:
 # --- stage 1: splits -------------------------------------------------------------------------
 
 
-def make_partition(y: np.ndarray, n_splits: int, test_size: float) -> pd.DataFrame:
+CLASS_NAMES = ("the majority class (label 0)", "the minority class (label 1)")
+
+
+def make_partition(
+    y: np.ndarray, n_splits: int, test_size: float, dataset: str = "data"
+) -> pd.DataFrame:
     """Train/test membership of every row in every split (split seed = split index).
 
     Returns
     -------
     DataFrame with columns ``split`` (int), ``row`` (int, row of the dataset), ``part``
     ("train" or "test"); ``n_splits * len(y)`` rows.
+
+    Raises
+    ------
+    TabularDataError
+        When a class has fewer than 2 rows (a stratified split puts at least one in each
+        part), naming the dataset, the class and its count.
     """
+    counts = np.bincount(y, minlength=N_CLASSES)
+    for label in np.flatnonzero(counts < 2):
+        raise TabularDataError(
+            f"dataset {dataset!r}: {CLASS_NAMES[label]} has {counts[label]} row(s); a stratified "
+            "train/test split needs at least 2 of each class (one for training, one for "
+            "testing). Add rows of that class, or drop the dataset from tabular.datasets."
+        )
     frames = []
     for split in range(n_splits):
         train, test = split_indices(y, split, test_size)
@@ -181,16 +199,24 @@ def check_class_sizes(
     """
     if not methods:
         return
-    sizes = {method_name(m): min_class_size(m, k_neighbors, eos_k) for m in methods}
+    entries = {method_name(m): m for m in methods}
+    sizes = {name: min_class_size(m, k_neighbors, eos_k) for name, m in entries.items()}
     method = max(sizes, key=sizes.get)
     for split in sorted(partition["split"].unique()):
         train, _ = split_rows(partition, split)
         counts = np.bincount(data.y[train], minlength=N_CLASSES)
         if counts.min() < sizes[method]:
+            smallest = int(counts.argmin())
+            no_setting_fits = counts.min() < min_class_size(entries[method], 1, 1)
+            fix = (
+                "no K fits so few rows: add rows of that class, lower tabular.test_size (more "
+                "rows stay for training), or drop the method"
+                if no_setting_fits
+                else "lower tabular.k_neighbors / tabular.eos_k, or drop the method"
+            )
             raise TabularDataError(
-                f"dataset {data.name!r}: class {int(counts.argmin())} has {counts.min()} training "
-                f"rows in split {split}, but {method} needs at least {sizes[method]}; lower "
-                "tabular.k_neighbors / tabular.eos_k or drop the method"
+                f"dataset {data.name!r}: {CLASS_NAMES[smallest]} has {counts.min()} training "
+                f"row(s) in split {split}, but {method} needs at least {sizes[method]}; {fix}"
             )
 
 
