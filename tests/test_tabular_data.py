@@ -313,3 +313,23 @@ def test_benchmark_ids_read_from_source_match_imbalanced_learn():
     assert (
         imblearn_cache_file("ozone_level", "/data").name == f"x{MAP_NAME_ID['ozone_level']}data.npz"
     )
+
+
+def test_a_non_number_in_a_numeric_column_is_found_by_line(tmp_path):
+    frame = _frame().astype({"a": object})
+    frame.loc[5, "a"] = "1,5"  # a decimal comma in one cell of a numeric feature
+    with pytest.raises(TabularDataError) as error:
+        load_tabular("mine", files=_user(tmp_path, frame))
+    message = str(error.value)
+    assert "a: 1 value not a number, the first '1,5' at line 7 of the file" in message
+    assert "a decimal comma? write 1.5" in message
+
+
+def test_missing_feature_values_are_found_by_line_and_the_message_says_what_to_do(tmp_path):
+    frame = _frame()
+    frame.loc[3, "b"] = np.nan
+    with pytest.raises(TabularDataError) as error:
+        load_tabular("mine", files=_user(tmp_path, frame))
+    message = str(error.value)
+    assert "feature columns ['b'] hold missing, NaN or inf values in 1 row" in message
+    assert "line 5 of the file" in message and "Fill those cells in or drop their rows" in message

@@ -336,7 +336,7 @@ def check_user_frame(
         )
     used = [c for c in features.columns if c not in exclude]
     _check_unnamed(where, name, used)
-    _check_numeric(where, name, features[used])
+    _check_numeric(where, name, spec["path"], features[used])
     _check_missing_labels(where, spec, labels)
     return [str(c) for c in used], minority_mask(where, spec, labels)
 
@@ -352,15 +352,33 @@ def _check_unnamed(where: str, name: str, columns: list) -> None:
         )
 
 
-def _check_numeric(where: str, name: str, features: pd.DataFrame) -> None:
+def _check_numeric(where: str, name: str, path: str, features: pd.DataFrame) -> None:
     non_numeric = {
         str(c): str(t) for c, t in features.dtypes.items() if not pd.api.types.is_numeric_dtype(t)
     }
     if non_numeric:
         raise TabularDataError(
-            f"{where}: non-numeric feature columns {non_numeric} (column: dtype). Encode them as "
-            f"numbers, or list ID/date/text columns under tabular.files.{name}.exclude."
+            f"{where}: non-numeric feature columns {non_numeric} (column: dtype); "
+            + "; ".join(_first_non_number(features[c], path) for c in non_numeric)
+            + f". Fix cells that should be numbers (a decimal comma? write 1.5), encode text "
+            f"columns as numbers, or list ID/date/text columns under tabular.files.{name}.exclude."
         )
+
+
+def _first_non_number(column: pd.Series, path: str) -> str:
+    """Where column's first value that is not a number stands, and how many there are."""
+    try:
+        parsed = pd.to_numeric(column, errors="coerce")
+    except TypeError:  # e.g. dates: no cell is a number
+        parsed = pd.Series(np.nan, index=column.index)
+    bad = np.flatnonzero((parsed.isna() & column.notna()).to_numpy())
+    if not bad.size:  # every cell converts (dates, booleans): the column's type is the problem
+        return f"{column.name}: {column.dtype} values"
+    first = column.iloc[bad[0]]
+    return (
+        f"{column.name}: {_count(len(bad), 'value')} not a number, the first {first!r} at "
+        f"{_row_numbers(path, bad[:1])}"
+    )
 
 
 def _check_missing_labels(where: str, spec: dict, labels: pd.Series) -> None:
@@ -452,7 +470,8 @@ def _load_file(name: str, spec: dict) -> tuple[np.ndarray, np.ndarray, list[str]
         raise TabularDataError(
             f"dataset {name!r} ({spec['path']}): feature columns {bad} hold missing, NaN or inf "
             f"values in {_count(len(np.unique(rows)), 'row')} (first at "
-            f"{_row_numbers(spec['path'], np.unique(rows)[:5])})"
+            f"{_row_numbers(spec['path'], np.unique(rows)[:5])}). Fill those cells in or drop "
+            f"their rows, or list the column under tabular.files.{name}.exclude."
         )
     return X, minority.astype(np.int64), used
 
