@@ -29,8 +29,9 @@ def plot_tabular_accuracy(table: pd.DataFrame, path, methods=FIG1_METHODS) -> No
     axes[0].set_ylabel("mean over datasets and splits")
     handles, labels = axes[0].get_legend_handles_labels()
     fig.legend(handles, labels, loc="lower center", ncol=len(labels), frameon=False)
-    n = table["dataset"].nunique()
-    fig.suptitle(f"Tabular data: balancing vs interpolation ({n} dataset{'s' if n != 1 else ''})")
+    names = list(dict.fromkeys(table["dataset"]))
+    shown = ", ".join(names) if len(names) <= 3 else f"{len(names)} datasets"
+    fig.suptitle(f"Tabular data: balancing vs interpolation, DA paper Fig 1 ({shown})")
     fig.tight_layout(rect=(0, 0.08, 1, 1))
     fig.savefig(path, dpi=120)
     plt.close(fig)
