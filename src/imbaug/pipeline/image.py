@@ -61,8 +61,9 @@ class ImageStudy:
     ) -> ImageStudy:
         """From config ``image``, or the part of it a rule passes; other fields keep defaults.
         Method entries may be names or config samplers ``{name, sampler, params}``;
-        ``normalization`` is the dataset's {input_mean, input_std} (:func:`~imbaug.data.normalization.load_normalization`);
-        ``dataset`` the config's name of the dataset (error messages name its config keys)."""
+        ``normalization`` is the dataset's {input_mean, input_std}
+        (:func:`~imbaug.data.normalization.load_normalization`); ``dataset`` the config's name
+        of the dataset (error messages name its config keys)."""
         settings = {
             key: image[key] for key in ("train", "head", "k_neighbors", "remix") if key in image
         }
@@ -71,8 +72,8 @@ class ImageStudy:
         settings["configured"] = {e["name"]: e for e in entries if isinstance(e, dict)}
         if "latent_methods" in image:
             settings["latent_methods"] = tuple(method_name(e) for e in image["latent_methods"])
-        normalization = dict(normalization or {})
-        return cls(**settings, seed=seed, normalization=normalization, dataset=dataset)
+        scaling = dict(normalization or {})
+        return cls(**settings, seed=seed, normalization=scaling, dataset=dataset)
 
     def spec(self, method: str):
         """The registry entry of a method name (a config-defined sampler or a built-in)."""

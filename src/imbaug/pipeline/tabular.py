@@ -131,7 +131,8 @@ def make_partition(
         part), naming the dataset, the class and its count.
     """
     counts = np.bincount(y, minlength=N_CLASSES)
-    for label in np.flatnonzero(counts < 2):
+    if (counts < 2).any():
+        label = int(np.argmin(counts))
         raise TabularDataError(
             f"dataset {dataset!r}: {CLASS_NAMES[label]} has {counts[label]} row(s); a stratified "
             "train/test split needs at least 2 of each class (one for training, one for "

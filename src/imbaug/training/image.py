@@ -240,9 +240,9 @@ def train_image_model(
     ``model`` comes from :func:`imbaug.models.build_model`; its input normalisation is set to
     ``config.input_mean``/``input_std`` (the dataset's fixed constants, see
     :func:`~imbaug.data.normalization.dataset_normalization`), or, when those are None, to the
-    per-channel mean/std of the images given (then methods that resample see different scalings; the workflow always
-    passes the constants). ``loss(logits, targets, epoch)`` gets int64 targets, or (N, C)
-    soft targets when ``config.remix`` is set. The final weights are the last epoch's. Log
+    per-channel mean/std of the images given (then methods that resample see different
+    scalings; the workflow always passes the constants). ``loss(logits, targets, epoch)`` gets
+    int64 targets, or (N, C) soft targets when ``config.remix`` is set. The final weights are the last epoch's. Log
     columns: epoch (0-based), loss (mean train loss), lr, seconds (training time of the
     epoch), plus every ``METRIC_NAMES`` score on ``eval_set`` when ``config.curve`` or
     ``config.select_epoch == "best_test_macro_f1"``.
